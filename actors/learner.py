@@ -8,7 +8,8 @@ optimizer step per epoch whatever the (variable) number of samples.
 
 Batch tensors (all [B, L] unless noted; token t of `input_ids` is scored by logits t-1):
   input_ids, attention_mask, loss_mask (1 on response tokens that get gradient),
-  advantages [B], use_dgpo [B] (bool), restrict [B] (bool: logits limited to meta["allowed_ids"]).
+  advantages [B], use_dgpo [B] (bool), restrict [B] (bool: logits limited to meta["allowed_ids"]),
+  weights [B] (optional: how many identical samples a row stands for; see samples.merge_duplicates).
 """
 
 from __future__ import annotations
@@ -192,25 +193,28 @@ class LearnerWorker:
         t1 = time.perf_counter()
 
         self.engine.module.train()
-        n_total = float(mask.sum()) if self.ac["loss_agg"] == "token-mean" else float((mask.sum(1) > 0).sum())
+        if "weights" not in batch.tensors:
+            batch.tensors["weights"] = torch.ones(len(batch), device=self.device)
+        n_total = self._loss_units(mask, batch["weights"])
         agg_metrics: dict[str, list[float]] = {}
         for _ in range(self.ac["ppo_epochs"]):
             for mb in batch.micro_batches(self.lc["micro_batch_size"]):
-                m = mb["mask_f"]
-                n_mb = float(m.sum()) if self.ac["loss_agg"] == "token-mean" else float((m.sum(1) > 0).sum())
+                m, wts = mb["mask_f"], mb["weights"]
+                n_mb = self._loss_units(m, wts)
                 if n_mb == 0:
                     continue
                 logp, ent = self._logp_and_entropy(mb)
                 loss, pm = losses.ppo_clip_loss(
                     logp, mb["old_logp"], mb["token_adv"], m, clip_low=self.ac["clip_low"],
-                    clip_high=self.ac["clip_high"], clip_c=self.ac["dual_clip_c"], agg=self.ac["loss_agg"])
+                    clip_high=self.ac["clip_high"], clip_c=self.ac["dual_clip_c"], agg=self.ac["loss_agg"],
+                    weights=wts)
                 if self.ac["kl_coef"] > 0:
                     km = m * (~mb["use_dgpo"].bool())[:, None]  # DGPO samples carry no KL term
-                    kl = losses.aggregate(losses.kl(logp, mb["ref_logp"], self.ac["kl_kind"]), km, self.ac["loss_agg"])
+                    kl = losses.aggregate(losses.kl(logp, mb["ref_logp"], self.ac["kl_kind"]), km, self.ac["loss_agg"], wts)
                     loss = loss + self.ac["kl_coef"] * kl
                     pm["kl"] = float(kl.detach())
                 if self.ac["entropy_coef"] > 0:
-                    e = losses.aggregate(ent, m, self.ac["loss_agg"])
+                    e = losses.aggregate(ent, m, self.ac["loss_agg"], wts)
                     loss = loss - self.ac["entropy_coef"] * e
                     pm["entropy"] = float(e.detach())
                 self.engine.backward(loss * (n_mb / n_total), scale_wrt_gas=False)
@@ -225,6 +229,11 @@ class LearnerWorker:
         metrics["timing/logprob"] = t1 - t0
         metrics["timing/update"] = t2 - t1
         return metrics
+
+    def _loss_units(self, mask: torch.Tensor, weights: torch.Tensor) -> float:
+        """What the loss averages over: weighted tokens (token-mean) or weighted sequences."""
+        per_row = mask.sum(1) if self.ac["loss_agg"] == "token-mean" else (mask.sum(1) > 0).float()
+        return float((per_row * weights).sum())
 
     def _grad_norm(self) -> float | None:
         """Pre-clipping gradient norm where gradients are whole on this rank (ZeRO 0/1)."""

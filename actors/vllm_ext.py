@@ -5,7 +5,18 @@ They must live in an importable module so the engine process can unpickle them.
 
 from __future__ import annotations
 
+import logging
+
 import torch
+
+
+class _RotaryReloadFilter(logging.Filter):
+    """vLLM warns "RotaryEmbedding: Failed to load weights" on every reload: the rotary cache is
+    a buffer, not a checkpoint weight, and is kept as it is. Harmless (the parity probe after
+    each sync checks the served weights), so keep it out of every iteration's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "RotaryEmbedding: Failed to load weights" not in record.getMessage()
 
 
 def load_weights(worker, named_tensors: list[tuple[str, torch.Tensor]]) -> int:
@@ -15,6 +26,9 @@ def load_weights(worker, named_tensors: list[tuple[str, torch.Tensor]]) -> int:
     them for ordinary layers, but a tied lm_head (it shares the embedding) keeps its stale
     packed copy until its GEMM is dispatched again, so re-dispatch it after every reload.
     """
+    reload_log = logging.getLogger("vllm.model_executor.model_loader.reload.layerwise")
+    if not any(isinstance(f, _RotaryReloadFilter) for f in reload_log.filters):
+        reload_log.addFilter(_RotaryReloadFilter())
     worker.reload_weights(weights_iterator=iter(named_tensors), is_checkpoint_format=True)
     model = worker.get_model() if hasattr(worker, "get_model") else worker.model_runner.model
     lm_head = getattr(model, "lm_head", None)

@@ -97,7 +97,7 @@ class AgentConfig:
 class AlgorithmConfig:
     """Advantage estimator and policy loss."""
 
-    adv_estimator: str = "grpo"  # grpo|grpo_no_std|rloo|gigpo|reinforce_pp
+    adv_estimator: str = "grpo"  # grpo|grpo_no_std|rloo|gigpo|gigpo_no_std|reinforce_pp
     group_size: int = 8  # samples per task (blueprints in phase A, executions in phase B)
     gamma: float = 0.95  # discount of step returns (GiGPO, REINFORCE++)
     gigpo_omega: float = 1.0  # weight of GiGPO's step-level advantage
@@ -405,7 +405,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "rollout.backend": ("vllm", "hf"),
     "env.name": ("sokoban", "alfworld", "webshop"),
     "agent.prompt_style": ("verbose", "compact"),
-    "algorithm.adv_estimator": ("grpo", "grpo_no_std", "rloo", "gigpo", "reinforce_pp"),
+    "algorithm.adv_estimator": ("grpo", "grpo_no_std", "rloo", "gigpo", "gigpo_no_std", "reinforce_pp"),
     "algorithm.planner_loss": ("ppo", "dgpo"),
     "algorithm.executor_loss": ("ppo", "dgpo"),
     "algorithm.loss_agg": LOSS_AGG_MODES,

@@ -44,7 +44,8 @@ from himac.agent.prompts import executor_prompt, planner_prompt, render_prompt, 
 from himac.config import HiMACConfig, to_dict, to_yaml
 from himac.logging import MetricsLogger
 from himac.rollout import EpisodeRunner, EpisodeSpec, Sampling
-from himac.samples import EpisodeRecord, TrainSample, executor_samples, planner_samples, shard, to_batch
+from himac.samples import (EpisodeRecord, TrainSample, executor_samples, merge_duplicates, planner_samples, shard,
+                           to_batch)
 
 EVAL_SEED_OFFSET = 10_000_000  # Sokoban: held-out rooms come from seeds no training task uses
 
@@ -266,18 +267,20 @@ class Trainer:
             groups.setdefault(id(learners), (learners, []))[1].extend(samples)
         metrics: dict[str, float] = {}
         t0 = time.perf_counter()
-        tokens = 0
+        tokens = rows = 0
         for learners, samples in groups.values():
             if not samples:
                 continue
-            batch = to_batch(samples, self.pad_id, dgpo_roles=dgpo_roles, allowed_ids=self._allowed_ids())
-            tokens += int(batch["attention_mask"].sum())
+            merged = merge_duplicates(samples)  # exact: identical turns become one weighted row
+            batch = to_batch(merged, self.pad_id, dgpo_roles=dgpo_roles, allowed_ids=self._allowed_ids())
+            tokens += sum(len(s.prompt_ids) + len(s.response_ids) for s in samples)
+            rows += len(merged)
             results = ray.get([lw.update.remote(s) for lw, s in zip(learners, shard(batch, len(learners)))],
                               timeout=3600)
             for k in results[0]:
                 metrics[k] = float(np.mean([r[k] for r in results]))
         metrics["timing/learn"] = time.perf_counter() - t0
-        metrics["learn/tokens"] = tokens
+        metrics["learn/tokens"], metrics["learn/rows"] = tokens, rows
         return metrics
 
     def _allowed_ids(self) -> list[int]:

@@ -51,12 +51,13 @@ class TrainSample:
     advantage: float
     role: str  # "planner" | "executor"
     restrict: bool = False
+    weight: float = 1.0  # how many identical samples this one stands for (`merge_duplicates`)
 
 
 def _episode_advantages(returns: list[float], groups: Sequence, estimator: str) -> list[float]:
     if not returns:
         return []
-    fn = adv.ESTIMATORS.get(estimator, adv.grpo)
+    fn = adv.ESTIMATORS.get(estimator, adv.ESTIMATORS["grpo_no_std" if estimator.endswith("_no_std") else "grpo"])
     return fn(torch.tensor(returns, dtype=torch.float), list(groups)).tolist()
 
 
@@ -79,9 +80,10 @@ def executor_samples(records: list[EpisodeRecord], estimator: str, *, gamma: flo
     eps = [r for r in records if r.turns and not r.aborted]
     groups = [(r.task_id, tuple(r.blueprint)) for r in eps]
     returns = [r.episode_return for r in eps]
-    if estimator == "gigpo":
+    if estimator in ("gigpo", "gigpo_no_std"):
         per_step = adv.gigpo(torch.tensor(returns), groups, [[t.reward for t in r.turns] for r in eps],
-                             [[t.anchor for t in r.turns] for r in eps], gamma=gamma, omega=omega)
+                             [[t.anchor for t in r.turns] for r in eps], gamma=gamma, omega=omega,
+                             norm_by_std=estimator == "gigpo")
         values = [s.tolist() for s in per_step]
     elif estimator == "reinforce_pp":
         # Turn-level REINFORCE++: discounted return-to-go per turn, whitened over the batch.
@@ -97,6 +99,30 @@ def executor_samples(records: list[EpisodeRecord], estimator: str, *, gamma: flo
         values = [[v * mean_turns / len(r.turns) for v in vs] for r, vs in zip(eps, values)]
     return [TrainSample(t.prompt_ids, t.response_ids, v, "executor", restrict)
             for r, vs in zip(eps, values) for t, v in zip(r.turns, vs)]
+
+
+def merge_duplicates(samples: list[TrainSample]) -> list[TrainSample]:
+    """Merge samples with the same prompt, response and role into weighted ones — exactly.
+
+    Episodes of one group revisit the same states (every rollout of a task starts from the
+    same observation), so many turns are identical (prompt, response) pairs. For a fixed
+    sign of A the PPO-clip term is linear in A (A·min(r, clip r) for A >= 0, A·max(r, clip r)
+    for A < 0, dual clip included), and the ratio is the same for identical samples, so the
+    samples of one sign merge into one with weight = their count and A = their mean A. The
+    KL and entropy terms are per-sample means, which the weight reproduces too. The learner
+    then runs one forward/backward per distinct pair instead of one per turn.
+    """
+    merged: dict[tuple, list[TrainSample]] = {}
+    for s in samples:
+        key = (tuple(s.prompt_ids), tuple(s.response_ids), s.role, s.restrict, s.advantage >= 0)
+        merged.setdefault(key, []).append(s)
+    out = []
+    for same in merged.values():
+        weight = sum(s.weight for s in same)
+        advantage = sum(s.advantage * s.weight for s in same) / weight
+        out.append(TrainSample(same[0].prompt_ids, same[0].response_ids, advantage, same[0].role,
+                               same[0].restrict, weight))
+    return out
 
 
 def to_batch(samples: list[TrainSample], pad_id: int, *, dgpo_roles: set[str] = frozenset(),
@@ -116,6 +142,7 @@ def to_batch(samples: list[TrainSample], pad_id: int, *, dgpo_roles: set[str] = 
         {
             "input_ids": ids, "attention_mask": attn, "loss_mask": loss_mask,
             "advantages": torch.tensor([s.advantage for s in samples], dtype=torch.float),
+            "weights": torch.tensor([s.weight for s in samples], dtype=torch.float),
             "use_dgpo": torch.tensor([s.role in dgpo_roles for s in samples]),
             "restrict": torch.tensor([s.restrict for s in samples]),
         },

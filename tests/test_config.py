@@ -227,7 +227,7 @@ def test_invalid_values_say_why(overrides: list[str], expected: str) -> None:
 
 def test_invalid_choices_name_the_allowed_values_and_suggest() -> None:
     message = error(None, ["algorithm.adv_estimator=gigp"])
-    assert "algorithm.adv_estimator must be one of grpo|grpo_no_std|rloo|gigpo|reinforce_pp" in message
+    assert "algorithm.adv_estimator must be one of grpo|grpo_no_std|rloo|gigpo|gigpo_no_std|reinforce_pp" in message
     assert "did you mean 'gigpo'?" in message
     for key in (
         "rollout.backend",

@@ -3,7 +3,9 @@
 import pytest
 import torch
 
-from himac.samples import EpisodeRecord, Turn, executor_samples, planner_samples, shard, to_batch
+from himac.algorithms import losses
+from himac.samples import (EpisodeRecord, TrainSample, Turn, executor_samples, merge_duplicates, planner_samples,
+                           shard, to_batch)
 
 
 def rec(task, ret, blueprint=("a",), turns=2, planner=True, aborted=False):
@@ -34,6 +36,11 @@ def test_rloo_and_gigpo_estimators():
     g = executor_samples(records, "gigpo", gamma=1.0)  # all first steps share anchor "obs0"
     e = executor_samples(records, "grpo")
     assert len(g) == 3 and [a.advantage for a in g] == pytest.approx([2 * b.advantage for b in e], abs=1e-4)
+    # without std: episode term R - mean = (-3, 0, 3), step term the same (one step, gamma 1)
+    n = executor_samples(records, "gigpo_no_std", gamma=1.0)
+    assert [a.advantage for a in n] == pytest.approx([-6.0, 0.0, 6.0])
+    planner = planner_samples(records, "gigpo_no_std")  # the planner level falls back to GRPO without std
+    assert [a.advantage for a in planner] == pytest.approx([-3.0, 0.0, 3.0])
 
 
 def test_to_batch_masks_response_tokens_and_shard_pads_without_loss():
@@ -53,3 +60,45 @@ def test_normalize_by_turns_gives_every_episode_equal_weight():
     # advantages -1 (4 turns) and +1 (1 turn); mean turns 2.5 -> per-turn -0.625 and +2.5
     assert [x.advantage for x in s] == pytest.approx([-0.625] * 4 + [2.5])
     assert sum(x.advantage for x in s[:4]) == pytest.approx(-s[4].advantage)
+
+
+def _weighted_loss(samples, theta, agg, clip_c):
+    """PPO + KL-style loss of a batch whose log-prob of each response token is theta[token id]."""
+    b = to_batch(samples, pad_id=0)
+    logp = theta[b["input_ids"]] * b["loss_mask"]
+    old = (theta.detach() * 0.9)[b["input_ids"]] * b["loss_mask"]
+    w = b["weights"]
+    loss, m = losses.ppo_clip_loss(logp, old, b["advantages"], b["loss_mask"], agg=agg, clip_c=clip_c,
+                                   clip_low=0.1, clip_high=0.1, weights=w)
+    extra = losses.aggregate(logp ** 2, b["loss_mask"], agg, w)  # a per-sample term like KL or entropy
+    return loss + 0.3 * extra, m
+
+
+@pytest.mark.parametrize("agg", ["token-mean", "seq-mean-token-sum", "seq-mean-token-mean", "seq-mean-token-sum-norm"])
+@pytest.mark.parametrize("clip_c", [None, 3.0])
+def test_merging_duplicates_is_exact(agg, clip_c):
+    gen = torch.Generator().manual_seed(0)
+    kinds = [([1, 2, 3], [4]), ([1, 2, 3], [5]), ([1, 2], [6, 7]), ([8], [4, 9])]
+    samples = []
+    for i in range(40):  # many duplicates, advantages of both signs and zeros
+        p, r = kinds[int(torch.randint(0, len(kinds), (1,), generator=gen))]
+        a = float(torch.randn(1, generator=gen)) if i % 7 else 0.0
+        samples.append(TrainSample(p, r, a, "executor"))
+    merged = merge_duplicates(samples)
+    assert len(merged) <= 2 * len(kinds) and sum(s.weight for s in merged) == len(samples)
+    theta = (torch.randn(10, generator=gen) * 0.5 - 1.0).requires_grad_()
+    full, m_full = _weighted_loss(samples, theta, agg, clip_c)
+    (g_full,) = torch.autograd.grad(full, theta)
+    part, m_part = _weighted_loss(merged, theta, agg, clip_c)
+    (g_part,) = torch.autograd.grad(part, theta)
+    assert float(part) == pytest.approx(float(full), rel=1e-5, abs=1e-7)
+    assert torch.allclose(g_part, g_full, rtol=1e-5, atol=1e-7)
+    for k in ("clipfrac_upper", "clipfrac_lower", "approx_kl", "ratio_mean", "ratio_max"):
+        assert m_part[k] == pytest.approx(m_full[k], rel=1e-5, abs=1e-7), k
+
+
+def test_merging_keeps_roles_and_signs_apart():
+    s = [TrainSample([1], [2], 1.0, "executor"), TrainSample([1], [2], 3.0, "executor"),
+         TrainSample([1], [2], -2.0, "executor"), TrainSample([1], [2], 1.0, "planner")]
+    out = {(x.role, x.advantage >= 0): (x.advantage, x.weight) for x in merge_duplicates(s)}
+    assert out == {("executor", True): (2.0, 2.0), ("executor", False): (-2.0, 1.0), ("planner", True): (1.0, 1.0)}

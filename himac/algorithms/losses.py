@@ -40,18 +40,21 @@ def kl(logp: Tensor, ref_logp: Tensor, kind: str) -> Tensor:
     raise ValueError(f"unknown KL kind {kind!r}; expected k1, k2, k3 or abs")
 
 
-def aggregate(loss_mat: Tensor, mask: Tensor, mode: str) -> Tensor:
+def aggregate(loss_mat: Tensor, mask: Tensor, mode: str, weights: Tensor | None = None) -> Tensor:
     """Reduce a [B, T] per-token loss to a scalar over the masked tokens.
 
     token-mean: sum(L m) / sum(m). seq-mean-token-sum: mean_i sum_t L m.
     seq-mean-token-mean: mean_i (sum_t L m / sum_t m). seq-mean-token-sum-norm: mean_i sum_t L m / T.
     Means over sequences skip sequences with no valid token; an all-empty mask gives a zero
     that is still connected to the graph (its gradient is 0).
+    weights [B] (optional): row i stands for weights[i] identical sequences, so the result
+    equals the unweighted one over the batch with every row repeated that many times.
     """
     assert loss_mat.shape == mask.shape, f"loss {tuple(loss_mat.shape)} vs mask {tuple(mask.shape)}"
     m = mask.to(loss_mat.dtype)
+    w = torch.ones_like(m[:, 0]) if weights is None else weights.to(loss_mat.dtype)  # [B]
     if mode == "token-mean":
-        return (loss_mat * m).sum() / m.sum().clamp(min=1)
+        return (loss_mat * m * w[:, None]).sum() / (m * w[:, None]).sum().clamp(min=1e-8)
     seq_sum = (loss_mat * m).sum(-1)  # [B]
     tokens = m.sum(-1)  # [B]
     if mode == "seq-mean-token-sum":
@@ -62,8 +65,8 @@ def aggregate(loss_mat: Tensor, mask: Tensor, mode: str) -> Tensor:
         per_seq = seq_sum / loss_mat.shape[-1]
     else:
         raise ValueError(f"unknown aggregation mode {mode!r}; expected one of {AGGREGATION_MODES}")
-    nonempty = (tokens > 0).to(loss_mat.dtype)
-    return (per_seq * nonempty).sum() / nonempty.sum().clamp(min=1)
+    nonempty = (tokens > 0).to(loss_mat.dtype) * w
+    return (per_seq * nonempty).sum() / nonempty.sum().clamp(min=1e-8)
 
 
 def _masked_mean(x: Tensor, mask: Tensor) -> float:
@@ -81,6 +84,7 @@ def ppo_clip_loss(
     clip_high: float = 0.2,
     clip_c: float | None = None,
     agg: str = "token-mean",
+    weights: Tensor | None = None,
 ) -> tuple[Tensor, dict[str, float]]:
     """PPO clipped surrogate L = max(-A r, -A clip(r, 1 - eps_low, 1 + eps_high)), aggregated by `agg`.
 
@@ -89,6 +93,7 @@ def ppo_clip_loss(
     Metrics (masked): clipfrac_upper (A > 0 and r > 1 + eps_high: no gradient),
     clipfrac_lower (A < 0 and r < 1 - eps_low), approx_kl = mean(old_logp - logp),
     ratio_mean, ratio_max (0 when the mask is empty), and clipfrac_dual when c is set.
+    weights [B]: sample weights (see `aggregate`), used by the loss and the metrics.
     """
     assert logp.shape == old_logp.shape == mask.shape, (
         f"logp {tuple(logp.shape)}, old_logp {tuple(old_logp.shape)}, mask {tuple(mask.shape)}"
@@ -104,20 +109,22 @@ def ppo_clip_loss(
         assert clip_c > 1, f"dual clip constant must be > 1, got {clip_c}"
         dual = (adv < 0) & (loss_mat > -adv * clip_c)
         loss_mat = torch.where(adv < 0, torch.minimum(loss_mat, -adv * clip_c), loss_mat)
-    loss = aggregate(loss_mat, mask, agg)
+    loss = aggregate(loss_mat, mask, agg, weights)
 
     with torch.no_grad():
         valid = mask.bool()
+        if weights is not None:  # weighted means; `valid` stays boolean for ratio_max
+            mask = mask * weights.to(mask.dtype)[:, None]
         ratio = ratio.detach()
         metrics = {
-            "clipfrac_upper": _masked_mean(((adv > 0) & (ratio > 1 + clip_high)).float(), valid),
-            "clipfrac_lower": _masked_mean(((adv < 0) & (ratio < 1 - clip_low)).float(), valid),
-            "approx_kl": _masked_mean(old_logp - logp.detach(), valid),
-            "ratio_mean": _masked_mean(ratio, valid),
+            "clipfrac_upper": _masked_mean(((adv > 0) & (ratio > 1 + clip_high)).float(), mask),
+            "clipfrac_lower": _masked_mean(((adv < 0) & (ratio < 1 - clip_low)).float(), mask),
+            "approx_kl": _masked_mean(old_logp - logp.detach(), mask),
+            "ratio_mean": _masked_mean(ratio, mask),
             "ratio_max": ratio[valid].max().item() if valid.any() else 0.0,
         }
         if clip_c is not None:
-            metrics["clipfrac_dual"] = _masked_mean(dual.float(), valid)
+            metrics["clipfrac_dual"] = _masked_mean(dual.float(), mask)
     return loss, metrics
 
 
