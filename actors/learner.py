@@ -242,10 +242,14 @@ class LearnerWorker:
         grads = [p.grad for p in self.engine.module.parameters() if p.grad is not None]
         return float(torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))) if grads else 0.0
 
-    def sft(self, batch: Batch, steps: int, batch_size: int = 256) -> float:
+    def sft(self, batch: Batch, steps: int, batch_size: int = 256, lr: float | None = None) -> float:
         """Behaviour cloning on (prompt, expert response) pairs: `steps` optimizer steps, each on
-        a random mini-batch of `batch_size` samples; returns the last step's mean NLL."""
+        a random mini-batch of `batch_size` samples, at learning rate `lr` (default: the RL
+        one, restored afterwards); returns the last step's mean NLL."""
         batch = batch.to(self.device)
+        rl_lrs = [g["lr"] for g in self.optimizer.param_groups]
+        for g in self.optimizer.param_groups:
+            g["lr"] = lr or g["lr"]
         self.engine.module.train()
         gen = torch.Generator().manual_seed(self.lc["seed"] + self.rank)
         nll_last = 0.0
@@ -265,6 +269,8 @@ class LearnerWorker:
                 self.engine.backward(nll, scale_wrt_gas=False)
                 nll_last += float(nll.detach())
             self.engine.step()
+        for g, rl_lr in zip(self.optimizer.param_groups, rl_lrs):
+            g["lr"] = rl_lr
         if self.ref is not None:  # the warm-started policy is the reference for KL / DGPO
             self.ref.load_state_dict(self.engine.module.state_dict())
         return nll_last

@@ -40,14 +40,36 @@ class VLLMEngine:
                  sleep_mode: bool = False) -> None:
         from vllm import LLM
 
+        # On CPU a seeded request whose prefill is split across engine steps crashes vLLM
+        # ("CPU Generator does not use offset"), so `generate` sends waves of requests whose
+        # prompts fit one step's token budget; the budget is set here so it is known.
+        self.prefill_budget = None if torch.cuda.is_available() else max(max_model_len, 16384)
         self.llm = LLM(
             model=model_path, dtype=dtype, seed=seed, max_model_len=max_model_len,
             gpu_memory_utilization=gpu_memory_utilization, tensor_parallel_size=tensor_parallel_size,
             enforce_eager=enforce_eager, enable_prefix_caching=True, enable_sleep_mode=sleep_mode,
+            max_num_batched_tokens=self.prefill_budget,
         )
         self.tokenizer = self.llm.get_tokenizer()
 
+    def _waves(self, requests: list[GenRequest]) -> list[list[GenRequest]]:
+        """Consecutive groups of requests whose prompt tokens fit one engine step (CPU), else one group."""
+        if self.prefill_budget is None:
+            return [requests]
+        waves: list[list[GenRequest]] = [[]]
+        used = 0
+        for r in requests:
+            if waves[-1] and used + len(r.prompt_ids) > self.prefill_budget:
+                waves.append([])
+                used = 0
+            waves[-1].append(r)
+            used += len(r.prompt_ids)
+        return waves
+
     def generate(self, requests: list[GenRequest]) -> list[GenResult]:
+        return [res for wave in self._waves(requests) for res in self._generate(wave)]
+
+    def _generate(self, requests: list[GenRequest]) -> list[GenResult]:
         from vllm import SamplingParams
 
         params = [

@@ -182,6 +182,7 @@ class TrainerConfig:
     mlflow_tracking_uri: str | None = None  # log to this MLflow server
     warm_start_steps: int = 0  # behaviour-cloning steps on expert demonstrations before RL (reported apart)
     warm_start_episodes: int = 64  # expert episodes collected for the warm start
+    warm_start_lr: float = 0.0  # behaviour-cloning learning rate (0: learner.lr)
     time_limit_min: float = 0  # stop (with a checkpoint) after this many minutes; 0 = none
     progress_bar: bool = True  # show a progress bar on the console
 
@@ -487,6 +488,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "trainer.resume": ((lambda v: v.strip() != ""), "auto, off or a checkpoint path"),
     "trainer.warm_start_steps": _ge(0),
     "trainer.warm_start_episodes": _ge(0),
+    "trainer.warm_start_lr": _ge(0),
     "trainer.time_limit_min": _ge(0),
 }
 

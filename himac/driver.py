@@ -335,8 +335,9 @@ class Trainer:
             if not own:
                 continue
             batch = to_batch(own, self.pad_id, allowed_ids=self._allowed_ids())
-            nll += ray.get([lw.sft.remote(b, cfg.trainer.warm_start_steps) for lw, b in zip(learners, shard(batch, len(learners)))],
-                           timeout=3600)
+            lr = cfg.trainer.warm_start_lr or None
+            nll += ray.get([lw.sft.remote(b, cfg.trainer.warm_start_steps, lr=lr)
+                            for lw, b in zip(learners, shard(batch, len(learners)))], timeout=3600)
         m = self._sync({"executor", "planner"})
         self.state.warm_started = True
         return {"warm_start/nll": float(np.mean(nll)), "warm_start/samples": len(samples),
