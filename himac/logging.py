@@ -87,7 +87,12 @@ class MetricsLogger:
             s["mean_timing_s"] = {k[7:]: sum(r.get(k, 0.0) for r in iters) / len(iters) for k in keys}
         (self.out / "summary.json").write_text(json.dumps(s, indent=2))
         lines = ["", "== HiMAC-RL run summary ==", f"output: {self.out}", f"iterations: {s['iterations']}"]
-        if evals:
+        if "eval_success_after_warm_start" in s:  # the warm start's gain and the RL gain, apart
+            start = s["eval_success_after_warm_start"]
+            lines.append(f"eval success: {s['eval_success_first']:.3f} -> {start:.3f} after the warm start")
+            lines.append(f"RL:           {start:.3f} -> {s['eval_success_last']:.3f} "
+                         f"({100 * (s['eval_success_last'] - start):+.1f} points; best {s['eval_success_best']:.3f})")
+        elif evals:
             lines.append(f"eval success: {s['eval_success_first']:.3f} -> {s['eval_success_last']:.3f} "
                          f"(best {s['eval_success_best']:.3f})")
         for k, v in s.get("mean_timing_s", {}).items():

@@ -46,7 +46,8 @@ def test_behaviour_cloning_fits_expert_actions(learner_and_tok):
     allowed = sorted(enc(w)[0] for w in ["up", "down", "left", "right"])
     batch = to_batch([TrainSample(prompt, enc("left"), 0.0, "executor", True)] * 4, tok.eos_token_id,
                      allowed_ids=allowed)
-    lw.sft(batch, steps=20, batch_size=4)
+    lw.sft(batch, steps=20, batch_size=4, lr=3e-3)  # its own learning rate, then back to the RL one
+    assert [g["lr"] for g in lw.optimizer.param_groups] == [1e-3] * len(lw.optimizer.param_groups)
     # BC trains the distribution restricted to the action words: "left" must dominate it
     score = {w: lw.score(prompt, enc(w))[0] for w in ["up", "down", "left", "right"]}
     assert all(score["left"] > score[w] + 1.0 for w in ["up", "down", "right"])

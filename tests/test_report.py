@@ -135,3 +135,20 @@ def test_resumed_run_keeps_the_last_row_per_iteration():
 def test_missing_metrics_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="metrics.jsonl not found"):
         report(tmp_path)
+
+
+def test_run_summary_reports_the_warm_start_and_the_rl_gain_apart(tmp_path, capsys):
+    from himac.config import load_config
+    from himac.logging import MetricsLogger
+
+    cfg = load_config("configs/debug/sokoban.yaml", ["trainer.tensorboard=false"])
+    logger = MetricsLogger(tmp_path, cfg)
+    for row in ROWS:
+        row = dict(row)
+        logger.log(row.pop("iteration"), row)
+    s = logger.summary()
+    logger.close()
+    assert (s["eval_success_first"], s["eval_success_after_warm_start"], s["eval_success_last"]) == (0.1, 0.3, 0.5)
+    out = capsys.readouterr().out
+    assert "0.100 -> 0.300 after the warm start" in out and "0.300 -> 0.500 (+20.0 points; best 0.600)" in out
+    assert json.loads((tmp_path / "summary.json").read_text())["eval_success_best"] == 0.6
