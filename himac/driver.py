@@ -44,8 +44,15 @@ from himac.agent.prompts import executor_prompt, planner_prompt, render_prompt, 
 from himac.config import HiMACConfig, to_dict, to_yaml
 from himac.logging import MetricsLogger
 from himac.rollout import EpisodeRunner, EpisodeSpec, Sampling
-from himac.samples import (EpisodeRecord, TrainSample, executor_samples, merge_duplicates, planner_samples, shard,
-                           to_batch)
+from himac.samples import (
+    EpisodeRecord,
+    TrainSample,
+    executor_samples,
+    merge_duplicates,
+    planner_samples,
+    shard,
+    to_batch,
+)
 
 EVAL_SEED_OFFSET = 10_000_000  # Sokoban: held-out rooms come from seeds no training task uses
 

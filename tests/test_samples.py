@@ -4,8 +4,16 @@ import pytest
 import torch
 
 from himac.algorithms import losses
-from himac.samples import (EpisodeRecord, TrainSample, Turn, executor_samples, merge_duplicates, planner_samples,
-                           shard, to_batch)
+from himac.samples import (
+    EpisodeRecord,
+    TrainSample,
+    Turn,
+    executor_samples,
+    merge_duplicates,
+    planner_samples,
+    shard,
+    to_batch,
+)
 
 
 def rec(task, ret, blueprint=("a",), turns=2, planner=True, aborted=False):
