@@ -114,7 +114,7 @@ def ppo_clip_loss(
     with torch.no_grad():
         valid = mask.bool()
         if weights is not None:  # weighted means; `valid` stays boolean for ratio_max
-            mask = mask * weights.to(mask.dtype)[:, None]
+            mask = mask.float() * weights.float()[:, None]
         ratio = ratio.detach()
         metrics = {
             "clipfrac_upper": _masked_mean(((adv > 0) & (ratio > 1 + clip_high)).float(), mask),
