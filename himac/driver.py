@@ -33,7 +33,7 @@ import numpy as np
 import ray
 import torch
 
-from actors.env_worker import EnvWorker
+from actors.env_worker import EnvWorker, max_concurrency
 from actors.learner import LearnerWorker
 from actors.placement import actor_options, create_placement_groups, free_port, role_specs
 from actors.rollout import RolloutWorker
@@ -174,9 +174,11 @@ class Trainer:
             self.learners["planner"] = self.learners["executor"]
             self.rollouts["planner"] = self.rollouts["executor"]
         self.env_workers = [
-            ray.remote(EnvWorker).options(**opts("env", i), max_restarts=3, max_task_retries=0).remote(
+            ray.remote(EnvWorker).options(**opts("env", i), max_restarts=3, max_task_retries=0,
+                                          max_concurrency=max_concurrency(cfg.env.envs_per_worker)).remote(
                 ENV_IDS[cfg.env.name], cfg.env.envs_per_worker, {"max_steps": cfg.env.max_steps, **cfg.env.kwargs},
-                step_timeout_s=cfg.env.step_timeout_s, reset_timeout_s=cfg.env.reset_timeout_s)
+                step_timeout_s=cfg.env.step_timeout_s, reset_timeout_s=cfg.env.reset_timeout_s,
+                linger_s=cfg.env.result_linger_s)
             for i in range(specs["env"].count)
         ]
         ray.get([w.ready.remote() for ws in self.rollouts.values() for w in ws], timeout=900)
@@ -228,6 +230,7 @@ class Trainer:
         # 2. rollout: planner blueprints, executor turns, env steps
         records = self.runner.run(specs)
         t["timing/generate_env"] = time.perf_counter() - t0
+        t.update({f"timing/{k}": v for k, v in self.runner.timing.items()})  # waits, by cause (inside generate_env)
 
         # 3. advantages per level -> samples
         t0 = time.perf_counter()
@@ -431,7 +434,8 @@ class Trainer:
             if (cfg.trainer.eval_every > 0 and (it + 1) % cfg.trainer.eval_every == 0) or final:
                 m.update(self.evaluate())
             m["timing/iteration"] = time.perf_counter() - t0
-            nested = ("timing/iteration", "timing/eval", "timing/logprob", "timing/update")  # the last two are inside learn
+            nested = ("timing/iteration", "timing/eval", "timing/generate", "timing/env",  # inside generate_env
+                      "timing/logprob", "timing/update")  # inside learn
             stages = sum(v for k, v in m.items() if k.startswith("timing/") and k not in nested)
             m["timing/overhead"] = max(0.0, m["timing/iteration"] - stages - m.get("timing/eval", 0.0))
             m["perf/tokens_per_s"] = m.get("learn/tokens", 0) / max(m["timing/iteration"], 1e-9)

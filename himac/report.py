@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 
 Row = dict[str, Any]
 # Stages timed inside another stage: listed under their parent, never stacked on top of it.
-NESTED_STAGES = {"logprob": "learn", "update": "learn"}
+NESTED_STAGES = {"generate": "generate_env", "env": "generate_env", "logprob": "learn", "update": "learn"}
 STAGE_ORDER = ("generate_env", "advantage", "learn", "sync", "eval", "overhead")
 
 

@@ -1,11 +1,11 @@
 """Asynchronous multi-turn rollout: planner blueprints, executor turns and env steps.
 
 The driver hands over a list of `EpisodeSpec`s; `EpisodeRunner.run` drives them all to
-the end and returns one `EpisodeRecord` each. Work moves as soon as it can: whenever an
-env worker's step results come back, the episodes that are still running go straight to
-a rollout worker, and whenever generations come back their actions go straight to the env
-workers — no batch waits for the slowest env worker. Env crashes and hangs come back as
-aborted episodes (counted, never dropped).
+the end and returns one `EpisodeRecord` each. Work moves as soon as it can: env workers
+stream each env's result back as it finishes, the episodes that are still running go to
+the next free rollout worker together with every other episode ready by then, and
+generated actions go straight to the env workers — no episode waits for a slower env.
+Env crashes and hangs come back as aborted episodes (counted, never dropped).
 
 With the driver this is the only orchestration code that talks to Ray; the episode logic
 itself lives in `himac.agent` (prompts, parsing, `ExecutorEpisode`).
@@ -14,6 +14,7 @@ itself lives in `himac.agent` (prompts, parsing, `ExecutorEpisode`).
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,12 +64,20 @@ class EpisodeRunner:
         self.envs_per_worker = envs_per_worker
         self.style = cfg.agent.prompt_style
         self.wait_timeout = max(cfg.env.step_timeout_s, cfg.env.reset_timeout_s) * 4 + 600
-        self._rr = itertools.count()
+        self.linger_s = cfg.env.result_linger_s
+        self.timing = {"generate": 0.0, "env": 0.0}  # seconds of the last `run` spent waiting, by cause
+        # per wave: episodes waiting for a rollout worker (since when), busy (role, worker index) pairs
+        self._ready: list[_Live] = []
+        self._ready_since = self._free_since = 0.0
+        self._busy: set[tuple[str, int]] = set()
 
     def encode(self, prompt) -> list[int]:
         return self.tok.encode(render_prompt(prompt, self.tok), add_special_tokens=False)
 
     def run(self, specs: list[EpisodeSpec]) -> list[EpisodeRecord]:
+        """Every episode to its end. `self.timing` then holds the time spent waiting with a
+        generation in flight ("generate") and waiting on env workers alone ("env")."""
+        self.timing = {"generate": 0.0, "env": 0.0}
         capacity = len(self.env) * self.envs_per_worker
         out: list[EpisodeRecord] = []
         for start in range(0, len(specs), capacity):  # waves when there are more episodes than envs
@@ -77,42 +86,60 @@ class EpisodeRunner:
 
     # -- one wave: every episode has its own env slot ---------------------------------------
     def _run_wave(self, specs: list[EpisodeSpec]) -> list[EpisodeRecord]:
-        live = [_Live(s, i % len(self.env), i // len(self.env)) for i, s in enumerate(specs)]
-        pending: dict[ray.ObjectRef, tuple[str, list[_Live]]] = {}
-        by_worker: dict[int, list[_Live]] = {}
-        for ep in live:
-            by_worker.setdefault(ep.worker, []).append(ep)
-        for w, eps in by_worker.items():
-            ref = self.env[w].reset.remote([(e.slot, e.spec.task) for e in eps])
-            pending[ref] = ("reset", eps)
+        """Drive the episodes of one wave to their end.
 
-        while pending:
-            ready, _ = ray.wait(list(pending), num_returns=1, timeout=self.wait_timeout)
-            if not ready:
+        In flight at any time: env calls (Ray generators that stream results back as envs
+        finish) and at most one generation call per rollout worker. Episodes whose env result
+        is back wait in `self._ready`; a free rollout worker takes all of them at once, so the
+        engine batches whatever is ready and no episode waits for a slower env.
+        """
+        live = [_Live(s, i % len(self.env), i // len(self.env)) for i, s in enumerate(specs)]
+        self._ready, self._busy = [], set()
+        self._free_since = time.monotonic()
+        pending: dict[Any, tuple[str, Any]] = {}
+        by_worker: dict[int, dict[int, _Live]] = {}
+        for ep in live:
+            by_worker.setdefault(ep.worker, {})[ep.slot] = ep
+        for w, eps in by_worker.items():
+            gen = self.env[w].stream_reset.remote([(slot, e.spec.task) for slot, e in eps.items()])
+            pending[gen] = ("reset", eps)
+
+        while pending or self._ready:
+            hold_s = self._dispatch(pending)
+            t0 = time.monotonic()
+            first, _ = ray.wait(list(pending), num_returns=1, timeout=hold_s or self.wait_timeout)
+            self.timing["generate" if self._busy else "env"] += time.monotonic() - t0
+            if not first:
+                if hold_s:
+                    continue
                 raise TimeoutError(f"rollout stalled: nothing returned for {self.wait_timeout:.0f}s")
-            kind, eps = pending.pop(ready[0])
-            try:
-                results = ray.get(ready[0])
-            except (ray.exceptions.RayActorError, ray.exceptions.WorkerCrashedError) as e:
-                if kind == "generate":
-                    raise
-                for ep in eps:  # the env worker died: its episodes are aborted, the run goes on
-                    self._abort(ep, f"env worker died: {type(e).__name__}")
-                continue
-            if kind == "generate":
-                self._on_generations(eps, results, pending)
-            else:
-                self._on_env_results(kind, eps, results, pending)
+            ready, _ = ray.wait(list(pending), num_returns=len(pending), timeout=0)
+            for waitable in ready or first:
+                if pending[waitable][0] == "generate":
+                    self._on_generations(waitable, pending)
+                else:
+                    self._on_env_chunk(waitable, pending)
         return [ep.record for ep in live]
 
-    def _on_env_results(self, kind: str, eps: list[_Live], results, pending) -> None:
-        ready: list[_Live] = []
-        for ep, res in zip(eps, results):
+    def _on_env_chunk(self, gen, pending) -> None:
+        """The next list of results of one env call (reset or step)."""
+        kind, eps = pending[gen]
+        try:
+            results = ray.get(next(gen))
+        except StopIteration:  # the call has sent everything
+            results = []
+        except (ray.exceptions.RayActorError, ray.exceptions.WorkerCrashedError) as e:
+            for ep in eps.values():  # the env worker died: its episodes are aborted, the run goes on
+                self._abort(ep, f"env worker died: {type(e).__name__}")
+            eps.clear()
+            results = []
+        for res in results:
+            ep = eps.pop(res.slot)
             if res.aborted:
                 self._abort(ep, res.error)
-                continue
-            if kind == "reset":
+            elif kind == "reset":
                 self._start(ep, res.observation, res.info)
+                self._queue(ep)
             else:
                 ep.episode.observe(res.observation, res.reward, res.terminated, res.truncated, res.info,
                                    self.cfg.agent.invalid_action_penalty)
@@ -122,10 +149,14 @@ class EpisodeRunner:
                 ep.info = res.info
                 if ep.episode.done:
                     self._finish(ep)
-                    continue
-            ready.append(ep)
-        if ready:
-            self._submit_generation(ready, pending)
+                else:
+                    self._queue(ep)
+        if not results:
+            for ep in eps.values():  # cannot happen with a healthy worker; never lose an episode
+                self._abort(ep, "env call ended without a result for this episode")
+            eps.clear()
+        if not eps:
+            del pending[gen]
 
     def _start(self, ep: _Live, obs: str, info: dict[str, Any]) -> None:
         ep.first_obs, ep.info = obs, info
@@ -140,10 +171,16 @@ class EpisodeRunner:
             use_sub_done=self.cfg.coevolution.use_sub_done, subgoal_budget=a.subgoal_budget,
         )
 
+    @staticmethod
+    def _role(ep: _Live) -> str:
+        """Who generates an episode's next turn: the planner (its blueprint) first, then the executor."""
+        planning = ep.spec.blueprint is None and ep.record.planner_turn is None and ep.episode is None
+        return "planner" if planning else "executor"
+
     def _request(self, ep: _Live) -> GenRequest:
         """The next generation request of an episode: its blueprint first, then executor turns."""
         seed = ep.spec.seed * 1000 + next(ep.turn_seed)
-        if ep.spec.blueprint is None and ep.record.planner_turn is None and ep.episode is None:
+        if self._role(ep) == "planner":
             prompt = planner_prompt(str(ep.info.get("task", "")), ep.first_obs, style=self.style,
                                     max_subgoals=self.cfg.agent.max_subgoals)
             ids = self.encode(prompt)
@@ -165,37 +202,62 @@ class EpisodeRunner:
                           stop_strings("executor", self.style, use_sub_done=self.cfg.coevolution.use_sub_done),
                           allowed_token_ids=allowed or None, seed=seed)
 
-    def _submit_generation(self, eps: list[_Live], pending) -> None:
-        by_role: dict[str, list[tuple[_Live, GenRequest]]] = {}
-        for ep in eps:
-            req = self._request(ep)
-            by_role.setdefault("executor" if ep.episode is not None else "planner", []).append((ep, req))
-        for role, items in by_role.items():
-            workers = self.rollout[role]
-            ref = workers[next(self._rr) % len(workers)].generate.remote([r for _, r in items])
-            pending[ref] = ("generate", [ep for ep, _ in items])
+    def _queue(self, ep: _Live) -> None:
+        if not self._ready:
+            self._ready_since = time.monotonic()
+        self._ready.append(ep)
 
-    def _on_generations(self, eps: list[_Live], results: list[GenResult], pending) -> None:
-        steps: dict[int, list[tuple[_Live, str]]] = {}
-        again: list[_Live] = []
+    def _dispatch(self, pending) -> float:
+        """Send the ready episodes to free rollout workers, split evenly, one call per worker.
+
+        A worker that has just become free waits up to `linger_s` while env results are still
+        streaming in, so episodes that finish their env step at about the same time share one
+        engine call. Returns how long it chose to wait (0 when it sent or had nothing to send).
+        """
+        if not self._ready:
+            return 0.0
+        env_busy = any(kind != "generate" for kind, _ in pending.values())
+        hold_s = max(self._ready_since, self._free_since) + self.linger_s - time.monotonic()
+        if env_busy and hold_s > 0:
+            return hold_s
+        by_role: dict[str, list[_Live]] = {}
+        for ep in self._ready:
+            by_role.setdefault(self._role(ep), []).append(ep)
+        self._ready = []
+        for role, eps in by_role.items():
+            free = [i for i in range(len(self.rollout[role])) if (role, i) not in self._busy]
+            if not free:
+                self._ready.extend(eps)  # they go when a worker comes back
+                continue
+            n = -(-len(eps) // len(free))
+            for i, part in zip(free, (eps[k:k + n] for k in range(0, len(eps), n))):
+                ref = self.rollout[role][i].generate.remote([self._request(ep) for ep in part])
+                pending[ref] = ("generate", (role, i, part))
+                self._busy.add((role, i))
+        return 0.0
+
+    def _on_generations(self, ref, pending) -> None:
+        role, worker, eps = pending.pop(ref)[1]
+        self._busy.discard((role, worker))
+        self._free_since = time.monotonic()
+        results: list[GenResult] = ray.get(ref)
+        steps: dict[int, dict[int, tuple[_Live, str]]] = {}
         for ep, res in zip(eps, results):
             ep.pending.response_ids, ep.pending.logprobs = res.token_ids, res.logprobs
             if ep.episode is None:  # a blueprint came back
                 text = response_prefix("planner", self.style) + res.text
                 ep.record.blueprint = parse_blueprint(text, self.cfg.agent.max_subgoals)
                 ep.record.planner_turn, ep.pending = ep.pending, None
-                again.append(ep)
+                self._queue(ep)
                 continue
             text = res.text
             if self.cfg.rollout.restrict_to_admissible:
                 text += "</action>"  # generation was cut after the one action token
             action = ep.episode.record(text, require_think=self.cfg.agent.require_think)
-            steps.setdefault(ep.worker, []).append((ep, action))
+            steps.setdefault(ep.worker, {})[ep.slot] = (ep, action)
         for w, items in steps.items():
-            ref = self.env[w].step.remote([(ep.slot, a) for ep, a in items])
-            pending[ref] = ("step", [ep for ep, _ in items])
-        if again:
-            self._submit_generation(again, pending)
+            gen = self.env[w].stream_step.remote([(slot, a) for slot, (_, a) in items.items()])
+            pending[gen] = ("step", {slot: ep for slot, (ep, _) in items.items()})
 
     def _abort(self, ep: _Live, reason: str) -> None:
         if ep.record is None:

@@ -30,8 +30,9 @@ def test_held_out_success_rises(ray_cluster, tiny_model, tmp_path):
 SMOKE = [
     "env.kwargs.dim_room=[5,5]", "env.kwargs.max_pulls=1", "env.max_steps=3",
     "coevolution.hierarchical=false", "trainer.iterations=40", "trainer.eval_every=10", "trainer.eval_tasks=200",
-    "learner.lr=1e-3", "algorithm.ppo_epochs=4", "rollout.eval_temperature=0", "algorithm.kl_coef=0",
+    "learner.lr=5e-4", "algorithm.ppo_epochs=4", "rollout.eval_temperature=0", "algorithm.kl_coef=0",
     "algorithm.adv_estimator=grpo", "algorithm.entropy_coef=0",
     "trainer.warm_start_steps=0", "trainer.progress_bar=false", "trainer.seed=0",
 ]
-MARGIN = 0.10  # measured: 0.05 -> 0.18 (84 s); a flipped sign pushes greedy success down from 0.05
+MARGIN = 0.10  # measured: 0.05, 0.065, 0.205, 0.24, 0.255 (~80 s); a flipped sign pushes greedy success down from 0.05
+# (at lr 1e-3 the same run peaked at 0.21 and ended at 0.125: too close to the margin)

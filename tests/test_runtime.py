@@ -123,16 +123,16 @@ def test_rollout_backends_agree_and_generate(ray_cluster, tiny_model):
         ray.kill(vl)
 
 
-def _runner(ray, tiny_model, fault: str, **env_kwargs):
+def _runner(ray, tiny_model, fault: str, rollout_cls=None, **env_kwargs):
     from transformers import AutoTokenizer
 
-    from actors.env_worker import EnvWorker
+    from actors.env_worker import EnvWorker, max_concurrency
     from actors.rollout import RolloutWorker
     from himac.rollout import EpisodeRunner
 
     cfg = load_config("configs/debug/sokoban.yaml", ["rollout.restrict_to_admissible=true", "env.step_timeout_s=3"])
-    rollout = ray.remote(RolloutWorker).options(num_cpus=0.25).remote(tiny_model, "hf", dtype="float32")
-    env = ray.remote(EnvWorker).options(num_cpus=0.25, max_restarts=3).remote(
+    rollout = ray.remote(rollout_cls or RolloutWorker).options(num_cpus=0.25).remote(tiny_model, "hf", dtype="float32")
+    env = ray.remote(EnvWorker).options(num_cpus=0.25, max_restarts=3, max_concurrency=max_concurrency(4)).remote(
         "himac/Faulty-v0", 4, {"fault": fault, "fault_seed": 1, "fault_step": 2, "max_steps": 5, **env_kwargs},
         step_timeout_s=3)
     tok = AutoTokenizer.from_pretrained(tiny_model)
@@ -161,6 +161,42 @@ def test_env_fault_aborts_episode_and_run_continues(ray_cluster, tiny_model, fau
         assert episode_metrics(records, "train")["train/aborted"] == len(aborted)
         again = runner.run([s for s in specs if s.task["seed"] != 1])  # the worker / env was restarted
         assert len(again) == 3 and not any(r.aborted for r in again)
+    finally:
+        for a in actors:
+            ray_cluster.kill(a)
+
+
+@pytest.mark.timeout(600)
+def test_episodes_do_not_wait_for_a_slow_env(ray_cluster, tiny_model):
+    """Asynchronous stepping: while one env takes 2 s per step, the other episodes hosted by the
+    same env worker keep taking turns (their generations go out before the slow step is back)."""
+    from actors.rollout import RolloutWorker
+    from himac.rollout import EpisodeSpec, Sampling
+
+    class RecordingRolloutWorker(RolloutWorker):
+        """Records when each generate call arrived and which requests (by seed) it carried."""
+
+        calls: list = []
+
+        def generate(self, requests):
+            self.calls.append((time.monotonic(), [r.seed for r in requests]))
+            return super().generate(requests)
+
+        def log(self):
+            return self.calls
+
+    runner, actors = _runner(ray_cluster, tiny_model, "slow", rollout_cls=RecordingRolloutWorker, delay_s=2.0,
+                             fault_step=1, min_pulls=2)  # every step of seed 1 is slow; no room is won in one step
+    try:
+        specs = [EpisodeSpec({"task_id": f"t{s}", "seed": s, "options": None, "split_kwargs": {}}, [], Sampling(1.0),
+                             seed=s) for s in range(4)]
+        records = runner.run(specs)
+        assert not any(r.aborted for r in records) and all(r.steps >= 2 for r in records)
+        calls = ray_cluster.get(actors[0].log.remote(), timeout=60)
+        # the slow episode's (seed 1) second turn (request seed 1001) waits for its 2-second first step
+        slow_back = next(t for t, seeds in calls if 1001 in seeds)
+        others_later_turns = [s for t, seeds in calls if t < slow_back for s in seeds if s // 1000 != 1 and s % 1000 >= 1]
+        assert others_later_turns, calls  # fast episodes went on while the slow step ran
     finally:
         for a in actors:
             ray_cluster.kill(a)

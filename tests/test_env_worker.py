@@ -1,0 +1,53 @@
+"""EnvWorker in-process (no Ray): results stream back as envs finish; faults abort one episode."""
+
+from __future__ import annotations
+
+import time
+
+from actors.env_worker import EnvWorker
+
+
+def _worker(fault: str, *, delay_s: float = 1.0, step_timeout_s: float = 5.0, linger_s: float = 0.01) -> EnvWorker:
+    w = EnvWorker("himac/Faulty-v0", 4, {"fault": fault, "fault_seed": 1, "fault_step": 1, "delay_s": delay_s,
+                                         "max_steps": 5}, step_timeout_s=step_timeout_s, linger_s=linger_s)
+    w.reset([(s, {"seed": s}) for s in range(4)])
+    return w
+
+
+def test_slow_env_does_not_hold_back_the_others():
+    w = _worker("slow", delay_s=1.0)
+    start = time.monotonic()
+    chunks = []
+    for chunk in w.stream_step([(s, "<action>up</action>") for s in range(4)]):
+        chunks.append((time.monotonic() - start, sorted(r.slot for r in chunk)))
+    assert sorted(s for _, slots in chunks for s in slots) == [0, 1, 2, 3]
+    fast = [t for t, slots in chunks if 1 not in slots]
+    slow = [t for t, slots in chunks if 1 in slots]
+    assert fast and max(fast) < 0.5, chunks  # the three fast envs came back long before the slow one
+    assert slow == [max(t for t, _ in chunks)] and slow[0] >= 1.0
+    assert not any(r.aborted for r in w.step([(s, "<action>up</action>") for s in (0, 2)]))
+
+
+def test_step_keeps_item_order_and_a_hung_env_times_out_alone():
+    # "slow" past the timeout rather than "hang": a thread sleeping forever would keep this
+    # test process from exiting (the pool's threads are joined at interpreter exit)
+    w = _worker("slow", delay_s=4.0, step_timeout_s=1.0)
+    start = time.monotonic()
+    out = w.step([(3, "<action>up</action>"), (1, "<action>up</action>"), (0, "<action>left</action>")])
+    assert [r.slot for r in out] == [3, 1, 0]
+    assert [r.aborted for r in out] == [False, True, False] and "timed out after 1s" in out[1].error
+    assert time.monotonic() - start < 3.0
+    assert w.stats()["restarts"] == 1
+    # the hung call keeps its thread, but the next calls run on fresh threads
+    assert not any(r.aborted for r in w.step([(s, "<action>down</action>") for s in (0, 2, 3)]))
+    again = w.reset([(1, {"seed": 7})])
+    assert not again[0].aborted and not w.step([(1, "<action>up</action>")])[0].aborted
+
+
+def test_linger_groups_results_that_finish_together():
+    w = _worker("raise", linger_s=0.5)
+    chunks = list(w.stream_step([(s, "<action>up</action>") for s in range(4)]))
+    assert len(chunks) == 1 and len(chunks[0]) == 4  # fast envs travel together
+    assert [r.aborted for r in sorted(chunks[0], key=lambda r: r.slot)] == [False, True, False, False]
+    resets = list(w.stream_reset([(s, {"seed": 10 + s}) for s in range(4)]))
+    assert [r.slot for c in resets for r in c] == [0, 1, 2, 3] and len(resets) == 1
