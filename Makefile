@@ -41,6 +41,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/envs.py
+	$(BIN)/python bench/rollout.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -137,16 +137,33 @@ def plot_train(iters: list[Row], path: Path) -> Path:
     return path
 
 
+def stacked_stages(iters: list[Row]) -> dict[str, list[float]]:
+    """Per-iteration seconds of the stages that add up to an iteration: a stage timed in parts
+    (generate_env, learn) is replaced by its parts plus what its parts leave over ("<stage>: rest")."""
+    means = stage_means(iters)
+    out: dict[str, list[float]] = {}
+    for stage in (s for s in means if s not in NESTED_STAGES):
+        whole = [r.get(f"timing/{stage}", 0.0) for r in iters]
+        parts = [c for c, p in NESTED_STAGES.items() if p == stage and c in means]
+        for c in parts:
+            out[c] = [r.get(f"timing/{c}", 0.0) for r in iters]
+        if parts:
+            whole = [max(0.0, w - sum(out[c][i] for c in parts)) for i, w in enumerate(whole)]
+            stage = f"{stage}: rest"
+        out[stage] = whole
+    return out
+
+
 def plot_timing(iters: list[Row], path: Path) -> Path:
     fig = Figure(figsize=(8, 4.2), layout="constrained")
     ax = fig.add_subplot()
     xs = [_x(r) for r in iters]
     base = [0.0] * len(iters)
-    for stage in (s for s in stage_means(iters) if s not in NESTED_STAGES):
-        h = [r.get(f"timing/{stage}", 0.0) for r in iters]
-        ax.bar(xs, h, bottom=base, width=0.8, label=stage)
+    for stage, h in stacked_stages(iters).items():
+        ax.bar(xs, h, bottom=base, width=1.0, linewidth=0, label=stage)
         base = [b + v for b, v in zip(base, h)]
-    ax.plot(xs, [r["timing/iteration"] for r in iters], "k_", ms=14, mew=2, label="iteration total")
+    ax.plot(xs, [r["timing/iteration"] for r in iters], "k_", ms=14 if len(iters) < 60 else 4, mew=2,
+            label="iteration total")
     ax.set(xlabel="iteration", ylabel="seconds", title="Time per stage")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y", alpha=0.3)

@@ -51,3 +51,23 @@ def test_linger_groups_results_that_finish_together():
     assert [r.aborted for r in sorted(chunks[0], key=lambda r: r.slot)] == [False, True, False, False]
     resets = list(w.stream_reset([(s, {"seed": 10 + s}) for s in range(4)]))
     assert [r.slot for c in resets for r in c] == [0, 1, 2, 3] and len(resets) == 1
+
+
+def test_jitter_latency_is_repeatable_per_room():
+    """bench/rollout.py's heavy-tailed env: which steps are slow depends on the reset seed only."""
+    import gymnasium as gym
+
+    import envs  # noqa: F401
+
+    def slow_steps(seed: int) -> list[bool]:
+        env = gym.make("himac/Faulty-v0", fault="jitter", delay_s=0.05, jitter_p=0.5, max_steps=8).unwrapped
+        env.reset(seed=seed)
+        out = []
+        for _ in range(6):
+            t = time.monotonic()
+            env.step("<action>up</action>")
+            out.append(time.monotonic() - t >= 0.05)
+        return out
+
+    a, b = slow_steps(3), slow_steps(3)
+    assert a == b and any(a) and not all(a)

@@ -152,3 +152,16 @@ def test_run_summary_reports_the_warm_start_and_the_rl_gain_apart(tmp_path, caps
     out = capsys.readouterr().out
     assert "0.100 -> 0.300 after the warm start" in out and "0.300 -> 0.500 (+20.0 points; best 0.600)" in out
     assert json.loads((tmp_path / "summary.json").read_text())["eval_success_best"] == 0.6
+
+
+def test_time_plot_stacks_parts_and_what_they_leave_over():
+    from himac.report import stacked_stages
+
+    iters = [{"iteration": 0, **_timing(4, 3, 1, 2, 1, 9, generate=2.5, env=0.5)},
+             {"iteration": 1, **_timing(6, 5, 2, 3, 1, 13, generate=4, env=1.5)}]
+    st = stacked_stages(iters)
+    assert st["generate"] == [2.5, 4] and st["env"] == [0.5, 1.5] and st["generate_env: rest"] == [1.0, 0.5]
+    assert st["logprob"] == [1, 2] and st["update"] == [2, 3] and st["learn: rest"] == [0, 0]
+    assert "generate_env" not in st and "learn" not in st
+    totals = [sum(v[i] for v in st.values()) for i in range(2)]
+    assert totals == [4 + 3 + 1, 6 + 5 + 1]  # generate_env + learn + sync: the stacked parts add up to them
