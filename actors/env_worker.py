@@ -45,14 +45,15 @@ def max_concurrency(num_envs: int) -> int:
 
 class EnvWorker:
     def __init__(self, env_id: str, num_envs: int, env_kwargs: dict[str, Any] | None = None, *,
-                 step_timeout_s: float = 30.0, reset_timeout_s: float = 60.0, linger_s: float = 0.01) -> None:
+                 step_timeout_s: float = 30.0, reset_timeout_s: float = 60.0, linger_s: float = 0.01,
+                 threads: int = 4) -> None:
         import envs  # noqa: F401  (registers the himac/* ids)
 
         self.env_id, self.kwargs = env_id, dict(env_kwargs or {})
         self.step_timeout_s, self.reset_timeout_s, self.linger_s = step_timeout_s, reset_timeout_s, linger_s
         self.envs: list[gym.Env | None] = [None] * num_envs
         self.split_kwargs: list[dict[str, Any]] = [{}] * num_envs
-        self.threads = max(1, min(num_envs, 4))
+        self.threads = max(1, min(num_envs, threads))  # envs stepping at once (more help where steps release the GIL)
         self.pool = cf.ThreadPoolExecutor(max_workers=self.threads)
         self.restarts = 0
         self._lock = threading.Lock()  # guards `restarts` and `pool` across concurrent calls

@@ -75,7 +75,8 @@ class EnvConfig:
     envs_per_worker: int = 16  # env instances hosted by one EnvWorker
     step_timeout_s: float = 30.0  # an env step slower than this is aborted and the env restarted
     reset_timeout_s: float = 60.0  # same for reset
-    result_linger_s: float = 0.01  # an env's result waits at most this long to travel with others'
+    result_linger_s: float = 0.01  # an env's result waits at most this long to travel with others
+    threads_per_worker: int = 4  # envs of one EnvWorker stepping at once (a simulator that releases the GIL gains)
     train_split: str = "train"  # task split used for training
     eval_split: str = "valid_unseen"  # task split used for evaluation
     kwargs: dict[str, Any] = field(default_factory=dict)  # passed to gymnasium.make (env-specific, unchecked)
@@ -449,6 +450,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "env.step_timeout_s": _gt(0),
     "env.reset_timeout_s": _gt(0),
     "env.result_linger_s": _ge(0),
+    "env.threads_per_worker": _ge(1),
     "agent.history_length": _ge(0),
     "agent.max_subgoals": _COUNT,
     "agent.subgoal_budget": _ge(1, "step so that a subgoal can be attempted"),

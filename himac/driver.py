@@ -178,7 +178,7 @@ class Trainer:
                                           max_concurrency=max_concurrency(cfg.env.envs_per_worker)).remote(
                 ENV_IDS[cfg.env.name], cfg.env.envs_per_worker, {"max_steps": cfg.env.max_steps, **cfg.env.kwargs},
                 step_timeout_s=cfg.env.step_timeout_s, reset_timeout_s=cfg.env.reset_timeout_s,
-                linger_s=cfg.env.result_linger_s)
+                linger_s=cfg.env.result_linger_s, threads=cfg.env.threads_per_worker)
             for i in range(specs["env"].count)
         ]
         ray.get([w.ready.remote() for ws in self.rollouts.values() for w in ws], timeout=900)

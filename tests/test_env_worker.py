@@ -7,10 +7,12 @@ import time
 from actors.env_worker import EnvWorker
 
 
-def _worker(fault: str, *, delay_s: float = 1.0, step_timeout_s: float = 5.0, linger_s: float = 0.01) -> EnvWorker:
-    w = EnvWorker("himac/Faulty-v0", 4, {"fault": fault, "fault_seed": 1, "fault_step": 1, "delay_s": delay_s,
-                                         "max_steps": 5}, step_timeout_s=step_timeout_s, linger_s=linger_s)
-    w.reset([(s, {"seed": s}) for s in range(4)])
+def _worker(fault: str, *, delay_s: float = 1.0, step_timeout_s: float = 5.0, linger_s: float = 0.01,
+            num_envs: int = 4, threads: int = 4, **kwargs) -> EnvWorker:
+    w = EnvWorker("himac/Faulty-v0", num_envs, {"fault": fault, "fault_seed": 1, "fault_step": 1, "delay_s": delay_s,
+                                                "max_steps": 5, **kwargs},
+                  step_timeout_s=step_timeout_s, linger_s=linger_s, threads=threads)
+    w.reset([(s, {"seed": s}) for s in range(num_envs)])
     return w
 
 
@@ -71,3 +73,15 @@ def test_jitter_latency_is_repeatable_per_room():
 
     a, b = slow_steps(3), slow_steps(3)
     assert a == b and any(a) and not all(a)
+
+
+def test_threads_bound_how_many_envs_step_at_once():
+    """8 envs whose every step sleeps 0.2 s (sleep releases the GIL): 8 threads take one sleep,
+    2 threads four in a row."""
+    walls = {}
+    for threads in (2, 8):
+        w = _worker("jitter", delay_s=0.2, jitter_p=1.0, num_envs=8, threads=threads)
+        start = time.monotonic()
+        assert not any(r.aborted for r in w.step([(s, "<action>up</action>") for s in range(8)]))
+        walls[threads] = time.monotonic() - start
+    assert walls[8] < 0.5 and walls[2] >= 0.8, walls
