@@ -16,10 +16,13 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import json
+import math
 import re
 import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import yaml
@@ -79,7 +82,7 @@ class EnvConfig:
     threads_per_worker: int = 4  # envs of one EnvWorker stepping at once (a simulator that releases the GIL gains)
     train_split: str = "train"  # task split used for training
     eval_split: str = "valid_unseen"  # task split used for evaluation
-    kwargs: dict[str, Any] = field(default_factory=dict)  # passed to gymnasium.make (env-specific, unchecked)
+    kwargs: dict[str, Any] = field(default_factory=dict)  # passed to gymnasium.make (env-specific; checked by preflight)
 
 
 @dataclass
@@ -186,6 +189,9 @@ class TrainerConfig:
     warm_start_episodes: int = 64  # expert episodes collected for the warm start
     warm_start_lr: float = 0.0  # behaviour-cloning learning rate (0: learner.lr)
     time_limit_min: float = 0  # stop (with a checkpoint) after this many minutes; 0 = none
+    checkpoint_every_min: float = 10.0  # also save every N minutes of training; 0 = off
+    max_aborted_fraction: float = 0.5  # an iteration whose share of aborted episodes exceeds this is a fault
+    max_skipped_steps: int = 3  # consecutive non-finite optimizer steps (skipped) before the run stops
     progress_bar: bool = True  # show a progress bar on the console
 
 
@@ -223,6 +229,21 @@ def load_config(path: str | None, overrides: Sequence[str] = ()) -> HiMACConfig:
 def validate(cfg: HiMACConfig) -> None:
     """Check value ranges, choices and cross-field rules; raise ConfigError listing all problems."""
     _raise_if(_value_errors(cfg), "invalid config")
+
+
+def preflight(cfg: HiMACConfig) -> None:
+    """The checks that need files, run before any Ray work: the model checkpoint(s) exist and
+    their positions hold `rollout.max_model_len`, and the env accepts `env.kwargs` (it is built
+    once in this process for each split the run uses, then closed). Raises one ConfigError
+    listing every problem, each naming its key."""
+    errors = []
+    paths = {"model.path": cfg.model.path}
+    if cfg.model.planner_path is not None:
+        paths["model.planner_path"] = cfg.model.planner_path
+    for key, path in paths.items():
+        errors += _checkpoint_errors(key, path, cfg.rollout.max_model_len)
+    errors += _env_errors(cfg)
+    _raise_if(errors, "config preflight")
 
 
 def to_yaml(cfg: HiMACConfig) -> str:
@@ -430,14 +451,27 @@ def _fraction(why: str) -> tuple[Callable[[Any], bool], str]:
     return (lambda v: 0 < v <= 1), f"in (0, 1] ({why})"
 
 
+def _non_empty(why: str) -> tuple[Callable[[Any], bool], str]:
+    return (lambda v: v.strip() != ""), f"a non-empty path ({why})"
+
+
 _COUNT = _ge(1)
+MIN_TEMPERATURE = 1e-3  # below this, logits / temperature overflows to inf and the log-probs turn NaN
+MIN_PROMPT_TOKENS = 64  # the shortest prompt the agent writes (task line, observation, action list)
 
 # key -> (test, requirement); the message reads "<key> must be <requirement> (got <value>)".
 _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "rollout.num_workers": _COUNT,
     "rollout.tensor_parallel_size": _COUNT,
-    "rollout.temperature": _ge(0, "(0 = greedy)"),
-    "rollout.eval_temperature": _ge(0, "(0 = greedy)"),
+    "rollout.temperature": _ge(
+        MIN_TEMPERATURE,
+        "(training samples at it and the learner divides logits by it; greedy decoding is "
+        "rollout.eval_temperature=0 for evaluation and coevolution.planner_scoring=greedy for blueprint scoring)",
+    ),
+    "rollout.eval_temperature": (
+        (lambda v: v == 0 or v >= MIN_TEMPERATURE),
+        f"0 (greedy) or >= {MIN_TEMPERATURE} (smaller temperatures overflow the logits)",
+    ),
     "rollout.top_p": _fraction("a probability mass"),
     "rollout.planner_max_tokens": _COUNT,
     "rollout.executor_max_tokens": _COUNT,
@@ -458,11 +492,11 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "algorithm.group_size": _ge(2, "for group-relative advantages"),
     "algorithm.gamma": ((lambda v: 0 <= v <= 1), "in [0, 1] (a discount factor)"),
     "algorithm.gigpo_omega": _ge(0),
-    "algorithm.clip_low": _gt(0),
+    "algorithm.clip_low": ((lambda v: 0 < v <= 1), "in (0, 1] (the ratio's lower bound 1 - clip_low stays >= 0)"),
     "algorithm.clip_high": _gt(0),
     "algorithm.kl_coef": _ge(0),
     "algorithm.entropy_coef": _ge(0),
-    "algorithm.dgpo_tau": _gt(0, "(it divides the token scores)"),
+    "algorithm.dgpo_tau": _ge(MIN_TEMPERATURE, "(it divides the token scores; smaller values overflow)"),
     "algorithm.dgpo_kappa": _ge(0),
     "algorithm.dgpo_chunk_size": _COUNT,
     "algorithm.ppo_epochs": _COUNT,
@@ -471,7 +505,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "learner.num_workers": _COUNT,
     "learner.zero_stage": ((lambda v: v in (0, 1, 2, 3)), "one of 0, 1, 2, 3 (a DeepSpeed ZeRO stage)"),
     "learner.micro_batch_size": _COUNT,
-    "learner.lr": _gt(0),
+    "learner.lr": ((lambda v: 0 < v <= 1), "in (0, 1] (a larger step diverges from the first update)"),
     "learner.weight_decay": _ge(0),
     "learner.betas": ((lambda v: len(v) == 2 and all(0 <= b < 1 for b in v)), "two values in [0, 1)"),
     "learner.grad_clip": _ge(0),
@@ -492,8 +526,17 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "trainer.resume": ((lambda v: v.strip() != ""), "auto, off or a checkpoint path"),
     "trainer.warm_start_steps": _ge(0),
     "trainer.warm_start_episodes": _ge(0),
-    "trainer.warm_start_lr": _ge(0),
+    "trainer.warm_start_lr": ((lambda v: 0 <= v <= 1), "in [0, 1] (0 = learner.lr; a larger step diverges)"),
     "trainer.time_limit_min": _ge(0),
+    "trainer.checkpoint_every_min": _ge(0, "(0 = off)"),
+    "trainer.max_aborted_fraction": ((lambda v: 0 <= v <= 1), "in [0, 1] (a share of an iteration's episodes)"),
+    "trainer.max_skipped_steps": _ge(1, "(consecutive non-finite optimizer steps tolerated)"),
+    "model.path": _non_empty("the Hugging Face checkpoint directory of the policy"),
+    "model.planner_path": (
+        (lambda v: v is None or v.strip() != ""),
+        "null or a non-empty path (the planner's checkpoint directory)",
+    ),
+    "trainer.output_dir": _non_empty("metrics, logs and checkpoints are written there"),
 }
 
 
@@ -501,8 +544,22 @@ def _get(cfg: HiMACConfig, path: str) -> Any:
     return functools.reduce(getattr, path.split("."), cfg)
 
 
+def _non_finite_keys(cfg: HiMACConfig) -> dict[str, Any]:
+    """Every schema leaf holding a nan or inf float (alone or in a list) -> its value."""
+    found = {}
+    for name, section in _hints(HiMACConfig).items():
+        for leaf in _hints(section):
+            path = f"{name}.{leaf}"
+            value = _get(cfg, path)
+            items = value if isinstance(value, list) else [value]
+            if any(isinstance(v, float) and not math.isfinite(v) for v in items):
+                found[path] = value
+    return found
+
+
 def _value_errors(cfg: HiMACConfig) -> list[str]:
-    errors = []
+    non_finite = _non_finite_keys(cfg)
+    errors = [f"{path} must be a finite number (got {value!r})" for path, value in non_finite.items()]
     for path, allowed in _CHOICES.items():
         value = _get(cfg, path)
         if value not in allowed:
@@ -511,10 +568,10 @@ def _value_errors(cfg: HiMACConfig) -> list[str]:
             errors.append(f"{path} must be one of {'|'.join(allowed)} (got {value!r}){suggestion}")
     for path, (test, requirement) in _RULES.items():
         value = _get(cfg, path)
-        if not test(value):
+        if path not in non_finite and not test(value):
             errors.append(f"{path} must be {requirement} (got {value!r})")
     c = cfg.algorithm.dual_clip_c
-    if c is not None and not c > 1:
+    if c is not None and "algorithm.dual_clip_c" not in non_finite and not c > 1:
         errors.append(f"algorithm.dual_clip_c must be > 1 or null (got {c!r}): it caps -A*ratio at -A*c")
     co = cfg.coevolution
     if co.hierarchical and co.coevolve:
@@ -529,4 +586,90 @@ def _value_errors(cfg: HiMACConfig) -> list[str]:
             "coevolution.random_blueprint needs coevolution.hierarchical=true "
             "(a flat agent has no blueprints)"
         )
+    r = cfg.rollout
+    # An executor prompt holds the blueprint (hierarchical mode), then the response needs its cap.
+    parts = (["rollout.planner_max_tokens"] if co.hierarchical else []) + ["rollout.executor_max_tokens"]
+    need = sum(_get(cfg, p) for p in parts) + MIN_PROMPT_TOKENS
+    if r.max_model_len >= 1 and r.max_model_len < need:
+        errors.append(
+            f"rollout.max_model_len must be >= {' + '.join(parts)} + {MIN_PROMPT_TOKENS} "
+            f"(the shortest prompt) = {need} (got {r.max_model_len})"
+        )
     return errors
+
+
+# --- preflight: checks that need files -----------------------------------------------------
+
+_POSITION_KEYS = ("max_position_embeddings", "n_positions", "max_sequence_length", "seq_length")
+
+
+def _checkpoint_errors(key: str, path: str, max_model_len: int) -> list[str]:
+    """`path` is a local Hugging Face checkpoint directory whose positions hold max_model_len."""
+    where = Path(path).expanduser()
+    if not where.exists():
+        hub = re.fullmatch(r"[\w.-]+/[\w.-]+", path) and not path.startswith(".")
+        hint = (
+            f"; if {path!r} is a Hugging Face hub name, download it first "
+            f"(huggingface-cli download {path} --local-dir DIR) and set {key}=DIR"
+            if hub
+            else ""
+        )
+        return [
+            f"{key}: {path!r} is not a local directory: the run loads a Hugging Face checkpoint "
+            f"directory (with config.json), e.g. one made by `himac make-tiny-model --out DIR`{hint}"
+        ]
+    config_file = where / "config.json"
+    if not config_file.is_file():
+        return [f"{key}: {path!r} has no config.json, so it is not a Hugging Face checkpoint directory"]
+    try:
+        model_cfg = json.loads(config_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        return [f"{key}: cannot read {config_file}: {e}"]
+    sections = [model_cfg, model_cfg.get("text_config") or {}]
+    found = [(k, s[k]) for s in sections for k in _POSITION_KEYS if isinstance(s.get(k), int)]
+    if found and max_model_len > found[0][1]:
+        name, positions = found[0]
+        return [
+            f"rollout.max_model_len ({max_model_len}) exceeds the model's positions: {name} = {positions} "
+            f"in {key}={path!r}/config.json"
+        ]
+    return []
+
+
+def _env_errors(cfg: HiMACConfig) -> list[str]:
+    """Build the env once per split the run uses, with the run's arguments; name what it rejects."""
+    import gymnasium
+
+    from envs import ENV_IDS
+
+    # The same arguments the env workers pass (driver: max_steps + kwargs; TaskSampler: split).
+    splits: list[tuple[str, dict[str, Any]]] = [("", {})]
+    if cfg.env.name != "sokoban":
+        names = dict.fromkeys([cfg.env.train_split, cfg.env.eval_split])
+        splits = [(f"env.{'train' if s == cfg.env.train_split else 'eval'}_split", {"split": s}) for s in names]
+    for split_key, split_kwargs in splits:
+        kwargs = {"max_steps": cfg.env.max_steps, **cfg.env.kwargs, **split_kwargs}
+        keys = {"max_steps": "env.max_steps", **{k: f"env.kwargs.{k}" for k in cfg.env.kwargs}}
+        if split_kwargs:
+            keys["split"] = split_key
+        try:
+            gymnasium.make(ENV_IDS[cfg.env.name], **kwargs).close()
+        except (TypeError, ValueError, OSError) as e:
+            blamed = _blamed_keys(str(e), kwargs, keys)
+            return [f"{blamed}: env {cfg.env.name!r} rejects its arguments: {type(e).__name__}: {e}"]
+    return []
+
+
+def _blamed_keys(message: str, kwargs: dict[str, Any], keys: dict[str, str]) -> str:
+    """The config key(s) an env's error message points at: an unexpected keyword, an argument
+    named in the message, or a path value quoted in it; 'env.kwargs' when none can be told."""
+    unexpected = re.search(r"unexpected keyword argument '(\w+)'", message)
+    if unexpected:
+        return f"env.kwargs.{unexpected.group(1)}"
+    blamed = [
+        keys[name]
+        for name, value in kwargs.items()
+        if re.search(rf"\b{re.escape(name).replace('_', '[ _]')}\b", message)  # task_types or "task types"
+        or (isinstance(value, str) and (repr(value) in message or ("/" in value and value in message)))
+    ]
+    return ", ".join(dict.fromkeys(blamed)) or "env.kwargs"

@@ -1,12 +1,15 @@
 """Config schema: YAML files, dotted overrides, error messages, validation, serialisation."""
 
 import glob
+import json
 import pickle
+import typing
 from pathlib import Path
 
 import pytest
 
-from himac.config import ConfigError, HiMACConfig, load_config, to_dict, to_yaml
+from himac.cli import main
+from himac.config import ConfigError, HiMACConfig, load_config, preflight, to_dict, to_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = sorted(glob.glob(str(REPO / "configs" / "**" / "*.yaml"), recursive=True))
@@ -191,15 +194,15 @@ def test_override_without_key_value_is_named(override: str) -> None:
             ["algorithm.group_size=1"],
             "algorithm.group_size must be >= 2 for group-relative advantages (got 1)",
         ),
-        (["algorithm.clip_low=0"], "algorithm.clip_low must be > 0"),
+        (["algorithm.clip_low=0"], "algorithm.clip_low must be in (0, 1]"),
         (["algorithm.clip_high=-0.1"], "algorithm.clip_high must be > 0"),
         (["algorithm.dual_clip_c=1.0"], "algorithm.dual_clip_c must be > 1 or null"),
-        (["learner.lr=0"], "learner.lr must be > 0"),
+        (["learner.lr=0"], "learner.lr must be in (0, 1]"),
         (["rollout.top_p=0"], "rollout.top_p must be in (0, 1]"),
         (["rollout.top_p=1.5"], "rollout.top_p must be in (0, 1]"),
         (["rollout.gpu_memory_utilization=1.2"], "rollout.gpu_memory_utilization must be in (0, 1]"),
-        (["rollout.temperature=-1"], "rollout.temperature must be >= 0"),
-        (["rollout.eval_temperature=-0.1"], "rollout.eval_temperature must be >= 0"),
+        (["rollout.temperature=-1"], "rollout.temperature must be >= 0.001"),
+        (["rollout.eval_temperature=-0.1"], "rollout.eval_temperature must be 0 (greedy) or >= 0.001"),
         (["trainer.iterations=0"], "trainer.iterations must be >= 1 (got 0)"),
         (["trainer.batch_tasks=0"], "trainer.batch_tasks must be >= 1"),
         (["env.max_steps=0"], "env.max_steps must be >= 1"),
@@ -210,7 +213,7 @@ def test_override_without_key_value_is_named(override: str) -> None:
         (["agent.subgoal_budget=0"], "agent.subgoal_budget must be >= 1"),
         (["agent.invalid_action_penalty=-0.1"], "agent.invalid_action_penalty must be >= 0"),
         (["learner.zero_stage=4"], "learner.zero_stage must be one of 0, 1, 2, 3"),
-        (["algorithm.dgpo_tau=0"], "algorithm.dgpo_tau must be > 0"),
+        (["algorithm.dgpo_tau=0"], "algorithm.dgpo_tau must be >= 0.001"),
         (["algorithm.dgpo_kappa=-1"], "algorithm.dgpo_kappa must be >= 0"),
         (["coevolution.phase_b_iters=0"], "coevolution.phase_b_iters must be >= 1 when coevolution.coevolve"),
         (["trainer.resume=''"], "trainer.resume must be auto, off or a checkpoint path"),
@@ -247,6 +250,169 @@ def test_invalid_choices_name_the_allowed_values_and_suggest() -> None:
 def test_phase_lengths_may_be_zero_without_coevolution() -> None:
     cfg = load_config(None, ["coevolution.coevolve=false", "coevolution.phase_a_iters=0"])
     assert cfg.coevolution.phase_a_iters == 0
+
+
+def test_new_reliability_keys_have_their_defaults() -> None:
+    trainer = load_config(None).trainer
+    assert (trainer.max_aborted_fraction, trainer.max_skipped_steps, trainer.checkpoint_every_min) == (0.5, 3, 10.0)
+
+
+def _float_keys() -> list[str]:
+    """Every schema leaf that holds floats (alone, optional or in a list)."""
+    keys = []
+    for section, cls in typing.get_type_hints(HiMACConfig).items():
+        for name, hint in typing.get_type_hints(cls).items():
+            if float in (hint, *typing.get_args(hint)):
+                keys.append(f"{section}.{name}")
+    return keys
+
+
+@pytest.mark.parametrize("key", _float_keys())
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_every_float_key_refuses_non_finite_values(key: str, value: str) -> None:
+    override = f"{key}=[0.9, {value}]" if key == "learner.betas" else f"{key}={value}"
+    assert f"{key} must be a finite number" in error(None, [override])
+
+
+def test_float_keys_cover_the_schema() -> None:
+    keys = _float_keys()
+    assert {"learner.lr", "rollout.temperature", "learner.betas", "algorithm.dual_clip_c"} <= set(keys)
+    assert len(keys) >= 30
+
+
+def test_eval_temperature_zero_is_greedy_and_allowed() -> None:
+    assert load_config(None, ["rollout.eval_temperature=0"]).rollout.eval_temperature == 0.0
+
+
+def test_max_model_len_floor_counts_the_blueprint_only_when_hierarchical() -> None:
+    tokens = ["rollout.planner_max_tokens=100", "rollout.executor_max_tokens=50", "rollout.max_model_len=200"]
+    assert "rollout.max_model_len must be >= rollout.planner_max_tokens + rollout.executor_max_tokens + 64" in (
+        error(None, tokens)
+    )
+    assert load_config(None, [*tokens, "coevolution.hierarchical=false"]).rollout.max_model_len == 200
+
+
+# --- values that cannot work: refused before any Ray work, each naming its key ------------------
+
+DEBUG = str(REPO / "configs" / "debug" / "sokoban.yaml")
+
+
+def refusal(tiny_model: str, overrides: list[str]) -> str:
+    """The ConfigError of load_config + preflight on the defaults with the tiny model."""
+    with pytest.raises(ConfigError) as info:
+        preflight(load_config(None, [f"model.path={tiny_model}", *overrides]))
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        (["learner.lr=1e30"], "learner.lr must be in (0, 1]"),
+        (["learner.lr=nan"], "learner.lr must be a finite number (got nan)"),
+        (["learner.lr=-inf"], "learner.lr must be a finite number"),
+        (["rollout.temperature=1e-40"], "rollout.temperature must be >= 0.001"),
+        (["rollout.temperature=0"], "greedy decoding is rollout.eval_temperature=0"),
+        (["rollout.temperature=inf"], "rollout.temperature must be a finite number"),
+        (["rollout.eval_temperature=1e-9"], "rollout.eval_temperature must be 0 (greedy) or >= 0.001"),
+        (["algorithm.clip_low=nan"], "algorithm.clip_low must be a finite number"),
+        (["algorithm.clip_low=1.5"], "algorithm.clip_low must be in (0, 1]"),
+        (["algorithm.kl_coef=.inf"], "algorithm.kl_coef must be a finite number"),
+        (["algorithm.dual_clip_c=.inf"], "algorithm.dual_clip_c must be a finite number"),
+        (["algorithm.dgpo_tau=1e-30"], "algorithm.dgpo_tau must be >= 0.001"),
+        (["learner.betas=[0.9, .nan]"], "learner.betas must be a finite number"),
+        (["env.step_timeout_s=.inf"], "env.step_timeout_s must be a finite number"),
+        (["trainer.warm_start_lr=10"], "trainer.warm_start_lr must be in [0, 1]"),
+        (["model.path=''"], "model.path must be a non-empty path"),
+        (["model.planner_path=' '"], "model.planner_path must be null or a non-empty path"),
+        (["trainer.output_dir=''"], "trainer.output_dir must be a non-empty path"),
+        (["trainer.max_aborted_fraction=1.5"], "trainer.max_aborted_fraction must be in [0, 1]"),
+        (["trainer.max_skipped_steps=0"], "trainer.max_skipped_steps must be >= 1"),
+        (["trainer.checkpoint_every_min=-1"], "trainer.checkpoint_every_min must be >= 0"),
+        (["rollout.max_model_len=64"], "rollout.max_model_len must be >= rollout.planner_max_tokens"),
+        # preflight: files
+        (["rollout.max_model_len=4096"], "rollout.max_model_len (4096) exceeds the model's positions: "
+                                         "max_position_embeddings = 2048"),
+        (["model.path=/nonexistent/model"], "model.path: '/nonexistent/model' is not a local directory"),
+        (["model.path=Qwen/Qwen2.5-0.5B-Instruct"], "is a Hugging Face hub name, download it first"),
+        (["model.planner_path=/nonexistent/planner"], "model.planner_path: '/nonexistent/planner' is not a local"),
+        # preflight: the env refuses its arguments
+        (["env.kwargs.no_such_arg=1"], "env.kwargs.no_such_arg: env 'sokoban' rejects its arguments: TypeError"),
+        (["env.kwargs.dim_room=[2, 2]"], "env.kwargs.dim_room: env 'sokoban' rejects its arguments: ValueError"),
+        (["env.kwargs.obs_format=pixels"], "env.kwargs.obs_format: env 'sokoban' rejects"),
+        (["env.kwargs.min_pulls=5", "env.kwargs.max_pulls=3"], "env.kwargs.min_pulls, env.kwargs.max_pulls: "),
+        (
+            ["env.name=webshop", "env.kwargs={data_dir: /nonexistent/webshop}"],
+            "env.kwargs.data_dir: env 'webshop' rejects its arguments: FileNotFoundError",
+        ),
+        (["env.name=webshop", "env.eval_split=valid_unseen"], "env.eval_split: env 'webshop' rejects"),
+        (["env.name=webshop", "env.kwargs={goals: robots}"], "env.kwargs.goals: env 'webshop' rejects"),
+        (
+            ["env.name=alfworld", "env.eval_split=valid_unseen", "env.kwargs={task_types: [juggle]}"],
+            "env.kwargs.task_types: env 'alfworld' rejects its arguments: ValueError",
+        ),
+        (
+            ["env.name=alfworld", "env.eval_split=valid_unseen", "env.kwargs={data_dir: /nonexistent/alfworld}"],
+            "env.kwargs.data_dir: env 'alfworld' rejects its arguments",
+        ),
+    ],
+)
+def test_values_that_cannot_work_are_refused_naming_the_key(
+    tiny_model: str, overrides: list[str], expected: str
+) -> None:
+    assert expected in refusal(tiny_model, overrides)
+
+
+def test_preflight_reports_all_problems_together(tiny_model: str) -> None:
+    message = refusal(tiny_model, ["rollout.max_model_len=4096", "env.kwargs.no_such_arg=1"])
+    assert "config preflight: 2 problems" in message
+    assert "rollout.max_model_len" in message and "env.kwargs.no_such_arg" in message
+
+
+def test_preflight_refuses_a_directory_without_config_json(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"model.path: .* has no config.json"):
+        preflight(load_config(DEBUG, [f"model.path={tmp_path}"]))
+
+
+def test_preflight_reads_positions_of_nested_text_configs(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text(json.dumps({"text_config": {"max_position_embeddings": 1024}}))
+    with pytest.raises(ConfigError, match=r"max_position_embeddings = 1024"):
+        preflight(load_config(DEBUG, [f"model.path={tmp_path}"]))
+    preflight(load_config(DEBUG, [f"model.path={tmp_path}", "rollout.max_model_len=1024"]))
+
+
+@pytest.mark.parametrize("path", sorted(glob.glob(str(REPO / "configs" / "debug" / "*.yaml"))),
+                         ids=lambda p: Path(p).name)
+def test_debug_configs_pass_preflight_with_the_tiny_model(tiny_model: str, path: str) -> None:
+    preflight(load_config(path, [f"model.path={tiny_model}"]))
+
+
+@pytest.mark.parametrize("name", ["sokoban", "webshop", "alfworld"])
+def test_shipped_configs_pass_preflight_with_a_local_model(tiny_model: str, name: str) -> None:
+    # ALFWorld and WebShop fall back to their shipped games / catalogue without data_dir.
+    preflight(load_config(str(REPO / "configs" / f"{name}.yaml"),
+                          [f"model.path={tiny_model}", "rollout.max_model_len=2048"]))
+
+
+def test_cli_train_refuses_before_any_ray_work(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", DEBUG, "model.path=/nonexistent/model", "env.kwargs.no_such_arg=1"]) == 2
+    err = capsys.readouterr().err
+    assert "himac: config error: config preflight: 2 problems" in err
+    assert "model.path" in err and "env.kwargs.no_such_arg" in err
+
+
+def test_cli_eval_preflights_the_checkpoint_config(
+    tmp_path: Path, tiny_model: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ckpt = tmp_path / "ckpt"
+    ckpt.mkdir()
+    (ckpt / "COMPLETE").write_text("")
+    (ckpt / "config.yaml").write_text(to_yaml(load_config(None, [f"model.path={tiny_model}"])))
+    # No hf_executor export in this checkpoint, and a split WebShop does not have.
+    code = main(["eval", "--checkpoint", str(ckpt), "--split", "valid_unseen", "env.name=webshop"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"model.path: '{ckpt / 'hf_executor'}' is not a local directory" in err
+    assert "env.eval_split: env 'webshop' rejects" in err
 
 
 def test_all_value_problems_are_reported_together() -> None:
