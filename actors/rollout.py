@@ -8,28 +8,10 @@ reason. Multi-turn prompts are built as token ids by the caller, never re-tokeni
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 import torch
 
-
-@dataclass
-class GenRequest:
-    prompt_ids: list[int]
-    max_tokens: int
-    temperature: float = 1.0
-    top_p: float = 1.0
-    stop: list[str] = field(default_factory=list)
-    allowed_token_ids: list[int] | None = None
-    seed: int | None = None
-
-
-@dataclass
-class GenResult:
-    token_ids: list[int]
-    logprobs: list[float]
-    text: str
-    finish_reason: str  # "stop" | "length"
+from himac.protocol import GenRequest, GenResult
 
 
 class VLLMEngine:

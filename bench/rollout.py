@@ -38,7 +38,7 @@ def main() -> None:
     from actors.env_worker import EnvWorker, max_concurrency
     from actors.rollout import RolloutWorker
     from himac.config import load_config
-    from himac.rollout import EpisodeRunner, EpisodeSpec, Sampling
+    from himac.rollout import EpisodeSpec, Rollout, Sampling
     from himac.tiny_model import make_tiny_model
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
@@ -60,7 +60,7 @@ def main() -> None:
             "rollout.restrict_to_admissible=true", f"env.result_linger_s={linger}", f"env.max_steps={args.max_steps}"])
         env = ray.remote(EnvWorker).options(num_cpus=0.25, max_concurrency=max_concurrency(args.episodes)).remote(
             "himac/Faulty-v0", args.episodes, env_kwargs, linger_s=linger)
-        runner = EpisodeRunner(cfg, tok, {"executor": [rollout], "planner": [rollout]}, [env],
+        runner = Rollout(cfg, tok, {"executor": [rollout], "planner": [rollout]}, [env],
                                envs_per_worker=args.episodes)
         runner.run(specs[:2])  # warm-up
         start = time.perf_counter()

@@ -17,7 +17,8 @@ from himac.config import HiMACConfig, to_dict
 MAY_DIFFER = {("trainer", "iterations"), ("trainer", "resume"), ("trainer", "eval_every"), ("trainer", "progress_bar"),
               ("trainer", "time_limit_min"), ("trainer", "output_dir"), ("resources", "ray_address"),
               ("trainer", "tensorboard"), ("trainer", "wandb_project"), ("trainer", "mlflow_tracking_uri"),
-              ("trainer", "checkpoint_every"), ("trainer", "keep_checkpoints")}
+              ("trainer", "checkpoint_every"), ("trainer", "keep_checkpoints"),
+              ("trainer", "checkpoint_every_min"), ("trainer", "max_aborted_fraction"), ("trainer", "max_skipped_steps")}
 
 
 def latest_checkpoint(out_dir: Path) -> Path | None:

@@ -21,28 +21,8 @@ def _train(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from himac.evaluate import run_eval
 
-    _preflight_eval(args)
     run_eval(args.checkpoint, args.split, args.tasks, args.out, args.overrides)
     return 0
-
-
-def _preflight_eval(args: argparse.Namespace) -> None:
-    """Preflight the config `run_eval` will run (the checkpoint's config and overrides, its exported
-    models, the chosen split) before any Ray work; a missing checkpoint is left for run_eval to name."""
-    from dataclasses import replace
-    from pathlib import Path
-
-    from himac.checkpoint import resolve_resume
-    from himac.config import load_config, preflight
-
-    ckpt = resolve_resume(args.checkpoint, Path(args.checkpoint))
-    if ckpt is None or not (ckpt / "config.yaml").is_file():
-        return
-    cfg = load_config(str(ckpt / "config.yaml"), args.overrides)
-    planner = ckpt / "hf_planner"
-    model = replace(cfg.model, path=str(ckpt / "hf_executor"),
-                    planner_path=str(planner) if planner.exists() else None)
-    preflight(replace(cfg, model=model, env=replace(cfg.env, eval_split=args.split or cfg.env.eval_split)))
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -1,21 +1,23 @@
-"""The HiMAC co-evolution driver: one iteration = tasks -> rollout -> advantages -> learn -> sync.
+"""The HiMAC co-evolution driver: one iteration = tasks -> episodes -> samples -> update -> sync.
 
 Reads like the paper's algorithm box (HiMAC, arXiv 2603.00977):
 
     for iteration in 1..N:
-        phase = schedule(iteration)       # A: planner exploration | B: executor adaptation
-        tasks = sampler.draw(batch_tasks)
-        if phase A:  for every task sample G blueprints; the frozen executor (greedy) runs
-                     each one; planner advantage = group-relative return over the task's
-                     blueprints; remember the best blueprint per task
-        if phase B:  fix the best blueprint per task; sample G executions under it;
-                     executor advantage = group-relative return, broadcast to every turn
-        learner update (PPO-clip or DGPO per level), then weight sync + parity probe
+        phase = phase_of(iteration)       # A: planner exploration | B: executor adaptation
+        tasks = sampler.train(iteration)
+        specs = episode_specs(phase, tasks)
+                   A: G sampled blueprints per task, each scored by the frozen (greedy) executor
+                   B: the task's best blueprint from phase A fixed, G sampled executions
+        records = rollout.run(specs)      # himac.rollout.run_episode, one coroutine per episode
+        samples = planner_samples | executor_samples   # group-relative advantages per level
+        policy.update(samples); policy.sync()          # PPO-clip or DGPO; weight sync + parity probe
         evaluate every `eval_every` iterations on held-out tasks
 
-A flat agent (`coevolution.hierarchical=false`) runs the same machinery without a planner;
-`coevolve=false` trains both levels every iteration. This is the one module (with
-`himac.rollout`) that orchestrates Ray actors; it owns no model.
+Each level's model is a `Policy` (learner group, rollout engines, weight sync); in shared
+mode the planner and the executor are the same Policy. A flat agent
+(`coevolution.hierarchical=false`) runs the same loop without a planner; `coevolve=false`
+trains both levels every iteration. With `himac.rollout` this is the one core module that
+orchestrates Ray actors; it owns no model.
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import signal
+import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +46,10 @@ from actors.weight_sync import NcclSync, ObjectStoreSync, parity_probe
 from envs import ENV_IDS
 from himac.agent import format_blueprint
 from himac.agent.prompts import executor_prompt, planner_prompt, render_prompt, response_prefix
-from himac.config import HiMACConfig, to_dict, to_yaml
+from himac.config import HiMACConfig, to_yaml
 from himac.logging import MetricsLogger
-from himac.rollout import EpisodeRunner, EpisodeSpec, Sampling
+from himac.protocol import Batch
+from himac.rollout import EpisodeSpec, Rollout, Sampling
 from himac.samples import (
     EpisodeRecord,
     TrainSample,
@@ -84,17 +90,30 @@ class TaskSampler:
                 for i in range(n)]
 
 
-def phase_of(cfg: HiMACConfig, iteration: int) -> str:
-    """'planner' (phase A), 'executor' (phase B), 'both' (no co-evolution) or 'flat'."""
+class Phase(str, Enum):
+    """What an iteration trains (HiMAC's co-evolution phases, and the two baselines' modes)."""
+
+    A = "A"  # planner exploration: sampled blueprints, a frozen greedy executor scores them
+    B = "B"  # executor adaptation: the best blueprint per task fixed, sampled executions
+    JOINT = "AB"  # no co-evolution: both levels sample and learn every iteration
+    FLAT = "flat"  # no planner: a flat agent (the task is the one subgoal)
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The levels that learn in this phase."""
+        return {"A": ("planner",), "B": ("executor",), "AB": ("planner", "executor")}.get(self.value, ("executor",))
+
+
+def phase_of(cfg: HiMACConfig, iteration: int) -> Phase:
     co = cfg.coevolution
     if not co.hierarchical:
-        return "flat"
+        return Phase.FLAT
     if co.random_blueprint:
-        return "executor"
+        return Phase.B
     if not co.coevolve:
-        return "both"
+        return Phase.JOINT
     cycle = co.phase_a_iters + co.phase_b_iters
-    return "planner" if iteration % cycle < co.phase_a_iters else "executor"
+    return Phase.A if iteration % cycle < co.phase_a_iters else Phase.B
 
 
 @dataclass
@@ -105,6 +124,64 @@ class DriverState:
     best_blueprints: dict[str, tuple[list[str], float]] = field(default_factory=dict)
     last_phase_a_tasks: list[dict[str, Any]] = field(default_factory=list)
     warm_started: bool = False
+
+
+# -- one policy per level ------------------------------------------------------------------
+class Policy:
+    """One model: its learner group (DeepSpeed ranks), its rollout engines and the weight sync
+    between them, proven by a parity probe. In shared-model mode both levels are one Policy."""
+
+    def __init__(self, name: str, learners: list, rollouts: list, *, probe: tuple[list[int], list[int]],
+                 parity_threshold: float) -> None:
+        self.name, self.learners, self.rollouts = name, learners, rollouts
+        self.probe, self.parity_threshold = probe, parity_threshold
+        self.weight_sync: NcclSync | ObjectStoreSync | None = None
+
+    def connect(self, nccl: bool, tp_size: int) -> None:
+        """Set up the learner -> rollout weight path (NCCL on separate GPUs, else the object store)."""
+        if nccl:
+            self.weight_sync = NcclSync(f"himac-sync-{self.name}", self.learners[0], self.rollouts, tp_size)
+        else:
+            self.weight_sync = ObjectStoreSync(self.learners[0], self.rollouts)
+
+    def update(self, batch: Batch) -> dict[str, float]:
+        """One RL update, the batch sharded over the data-parallel ranks; metrics averaged."""
+        results = ray.get([lw.update.remote(b) for lw, b in zip(self.learners, shard(batch, len(self.learners)))],
+                          timeout=3600)
+        return {k: float(np.mean([r[k] for r in results])) for k in results[0]}
+
+    def sft(self, batch: Batch, steps: int, lr: float | None) -> float:
+        """Behaviour cloning; returns the mean final NLL over ranks."""
+        nll = ray.get([lw.sft.remote(b, steps, lr=lr) for lw, b in zip(self.learners, shard(batch, len(self.learners)))],
+                      timeout=3600)
+        return float(np.mean(nll))
+
+    def sync(self) -> float:
+        """Send the learner's weights to every engine, then prove it: max |log-prob difference|."""
+        self.weight_sync.sync()
+        diff = parity_probe(self.learners[0], self.rollouts[0], *self.probe)
+        if not diff <= self.parity_threshold:  # NaN fails too
+            raise RuntimeError(
+                f"weight sync parity probe failed for the {self.name}: rollout and learner log-probs differ by "
+                f"{diff:.3g} nats (threshold {self.parity_threshold}); refusing to serve stale or corrupted weights")
+        return diff
+
+    def save(self, ckpt: Path, tok: Any) -> None:
+        """DeepSpeed states (every rank) and a Hugging Face export with the tokenizer."""
+        path = str((ckpt / f"learner_{self.name}").resolve())
+        ray.get([lw.save.remote(path) for lw in self.learners], timeout=3600)
+        self.export(ckpt / f"hf_{self.name}", tok)
+
+    def load(self, ckpt: Path) -> None:
+        path = str((ckpt / f"learner_{self.name}").resolve())
+        ray.get([lw.load.remote(path) for lw in self.learners], timeout=3600)
+
+    def export(self, path: Path, tok: Any) -> None:
+        ray.get(self.learners[0].save_hf.remote(str(path.resolve())), timeout=3600)
+        tok.save_pretrained(path)
+
+    def actors(self) -> list:
+        return [*self.learners, *self.rollouts]
 
 
 # -- the trainer -------------------------------------------------------------------------
@@ -118,7 +195,7 @@ class Trainer:
 
     # .. setup ..............................................................................
     def setup(self, with_learners: bool = True) -> None:
-        """Start Ray (or attach), then the actors. Evaluation needs no learners."""
+        """Start Ray (or attach), then the actors: a Policy per level, the env workers, the rollout."""
         from transformers import AutoTokenizer
 
         cfg = self.cfg
@@ -126,130 +203,106 @@ class Trainer:
         (self.out / "config.yaml").write_text(to_yaml(cfg))
         self.tok = AutoTokenizer.from_pretrained(cfg.model.path)
         self.pad_id = self.tok.pad_token_id if self.tok.pad_token_id is not None else self.tok.eos_token_id
+        self.allowed_ids = restricted_action_ids(cfg, self.tok)  # fails fast on an unsupported setup
         _init_ray(cfg)
         self.pgs = create_placement_groups(cfg)
-        specs = role_specs(cfg)
+        self.roles = role_specs(cfg)
         gpu = cfg.resources.gpus_per_node > 0
-        threads = None if gpu else max(1, os.cpu_count() or 1)
-        colocated = "colocated" in self.pgs
-        env_vars = {"VLLM_ALLOW_INSECURE_SERIALIZATION": "1", "TOKENIZERS_PARALLELISM": "false",
-                    "VLLM_LOGGING_LEVEL": os.environ.get("VLLM_LOGGING_LEVEL", "WARNING")}
+        self.threads = None if gpu else max(1, os.cpu_count() or 1)
 
-        def opts(role: str, i: int, **extra: Any) -> dict[str, Any]:
-            s = specs[role]
-            pg_name = "colocated" if colocated and role in ("rollout", "learner") else role
-            gpus = 0.5 if colocated and role in ("rollout", "learner") else s.gpus
-            return actor_options(self.pgs[pg_name], i, s.cpus, gpus, runtime_env={"env_vars": env_vars}, **extra)
-
-        learner_cfg = to_dict(cfg)
-
-        def learner_group(role: str, path: str) -> list:
-            n = specs[role].count
-            port = free_port()
-            return [
-                ray.remote(LearnerWorker).options(**opts(role, i)).remote(
-                    path, learner_cfg, rank=i, world_size=n, master_addr=_node_ip(), master_port=port,
-                    num_threads=threads)
-                for i in range(n)
-            ]
-
-        def rollout_group(role: str, path: str, seed: int) -> list:
-            r = cfg.rollout
-            return [
-                ray.remote(RolloutWorker).options(**opts(role, i)).remote(
-                    path, r.backend, dtype=cfg.model.dtype, seed=seed + i, max_model_len=r.max_model_len,
-                    gpu_memory_utilization=r.gpu_memory_utilization, tensor_parallel_size=r.tensor_parallel_size,
-                    enforce_eager=r.enforce_eager, sleep_mode=r.sleep_when_idle, num_threads=threads)
-                for i in range(specs[role].count)
-            ]
-
-        separate = "planner_learner" in specs
-        self.learners = {"executor": learner_group("learner", cfg.model.path) if with_learners else []}
-        self.rollouts = {"executor": rollout_group("rollout", cfg.model.path, cfg.trainer.seed)}
-        if separate:
-            planner_path = cfg.model.planner_path or cfg.model.path
-            self.learners["planner"] = learner_group("planner_learner", planner_path) if with_learners else []
-            self.rollouts["planner"] = rollout_group("planner_rollout", planner_path, cfg.trainer.seed + 1000)
+        executor = self._start_policy("executor", cfg.model.path, "learner", "rollout", cfg.trainer.seed, with_learners)
+        if "planner_learner" in self.roles:  # separate-models mode
+            planner = self._start_policy("planner", cfg.model.planner_path or cfg.model.path, "planner_learner",
+                                         "planner_rollout", cfg.trainer.seed + 1000, with_learners)
         else:
-            self.learners["planner"] = self.learners["executor"]
-            self.rollouts["planner"] = self.rollouts["executor"]
+            planner = executor
+        self.policies = {"planner": planner, "executor": executor}
         self.env_workers = [
-            ray.remote(EnvWorker).options(**opts("env", i), max_restarts=3, max_task_retries=0,
+            ray.remote(EnvWorker).options(**self._options("env", i), max_restarts=3, max_task_retries=0,
                                           max_concurrency=max_concurrency(cfg.env.envs_per_worker)).remote(
                 ENV_IDS[cfg.env.name], cfg.env.envs_per_worker, {"max_steps": cfg.env.max_steps, **cfg.env.kwargs},
                 step_timeout_s=cfg.env.step_timeout_s, reset_timeout_s=cfg.env.reset_timeout_s,
                 linger_s=cfg.env.result_linger_s, threads=cfg.env.threads_per_worker)
-            for i in range(specs["env"].count)
+            for i in range(self.roles["env"].count)
         ]
-        ray.get([w.ready.remote() for ws in self.rollouts.values() for w in ws], timeout=900)
-        self.syncs = {}
-        for role in ("executor", "planner") if separate and with_learners else ("executor",) if with_learners else ():
-            learner0, workers = self.learners[role][0], self.rollouts[role]
-            if gpu and not colocated:
-                self.syncs[role] = NcclSync(f"himac-sync-{role}", learner0, workers, cfg.rollout.tensor_parallel_size)
-            else:
-                self.syncs[role] = ObjectStoreSync(learner0, workers)
-        self._allowed_ids()  # fail fast on an unsupported restricted-decoding setup
-        self.runner = EpisodeRunner(cfg, self.tok, self.rollouts, self.env_workers,
-                                    envs_per_worker=cfg.env.envs_per_worker)
-        self.probe = (self.tok.encode("task: push every box onto a target\n<action>", add_special_tokens=False),
-                      self.tok.encode("up</action>", add_special_tokens=False))
+        ray.get([w.ready.remote() for p in self.distinct_policies() for w in p.rollouts], timeout=900)
+        if with_learners:
+            for p in self.distinct_policies():
+                p.connect(nccl=gpu and "colocated" not in self.pgs, tp_size=cfg.rollout.tensor_parallel_size)
+        self.rollout = Rollout(cfg, self.tok, {lvl: p.rollouts for lvl, p in self.policies.items()},
+                               self.env_workers, envs_per_worker=cfg.env.envs_per_worker)
+
+    def _options(self, role: str, i: int) -> dict[str, Any]:
+        """Ray options of actor `i` of a role: its placement bundle, CPUs/GPUs and env vars."""
+        colocated = "colocated" in self.pgs and role in ("rollout", "learner")
+        spec = self.roles[role]
+        env_vars = {"VLLM_ALLOW_INSECURE_SERIALIZATION": "1", "TOKENIZERS_PARALLELISM": "false",
+                    "VLLM_LOGGING_LEVEL": os.environ.get("VLLM_LOGGING_LEVEL", "WARNING")}
+        return actor_options(self.pgs["colocated" if colocated else role], i, spec.cpus, 0.5 if colocated else spec.gpus,
+                             runtime_env={"env_vars": env_vars})
+
+    def _start_policy(self, name: str, path: str, learner_role: str, rollout_role: str, seed: int,
+                      with_learners: bool) -> Policy:
+        cfg, r = self.cfg, self.cfg.rollout
+        n, port = self.roles[learner_role].count, free_port()
+        learners = [
+            ray.remote(LearnerWorker).options(**self._options(learner_role, i)).remote(
+                path, cfg, rank=i, world_size=n, master_addr=_node_ip(), master_port=port, num_threads=self.threads)
+            for i in range(n)
+        ] if with_learners else []
+        rollouts = [
+            ray.remote(RolloutWorker).options(**self._options(rollout_role, i)).remote(
+                path, r.backend, dtype=cfg.model.dtype, seed=seed + i, max_model_len=r.max_model_len,
+                gpu_memory_utilization=r.gpu_memory_utilization, tensor_parallel_size=r.tensor_parallel_size,
+                enforce_eager=r.enforce_eager, sleep_mode=r.sleep_when_idle, num_threads=self.threads)
+            for i in range(self.roles[rollout_role].count)
+        ]
+        probe = (self.tok.encode("task: push every box onto a target\n<action>", add_special_tokens=False),
+                 self.tok.encode("up</action>", add_special_tokens=False))
+        return Policy(name, learners, rollouts, probe=probe, parity_threshold=r.sync_parity_threshold)
+
+    def distinct_policies(self) -> list[Policy]:
+        """Each model once (one in shared mode, planner and executor in separate-models mode)."""
+        return list({id(p): p for p in self.policies.values()}.values())
 
     # .. one iteration .......................................................................
     def iteration(self, it: int) -> dict[str, Any]:
+        """Tasks -> episode specs for the phase -> episodes -> samples -> update -> sync."""
         cfg, t = self.cfg, {}
         phase = phase_of(cfg, it)
-        G = cfg.algorithm.group_size
-        train = Sampling(cfg.rollout.temperature, cfg.rollout.top_p)
-        greedy = Sampling(0.0)
 
-        # 1. tasks and episode specs for this phase
+        # 1. tasks (phase B re-uses phase A's tasks, whose best blueprints it knows) and specs
         t0 = time.perf_counter()
-        if phase == "executor" and self.state.last_phase_a_tasks and not cfg.coevolution.random_blueprint:
-            tasks = self.state.last_phase_a_tasks  # phase B re-uses phase A's tasks and best blueprints
+        if phase is Phase.B and self.state.last_phase_a_tasks and not cfg.coevolution.random_blueprint:
+            tasks = self.state.last_phase_a_tasks
         else:
             tasks = self.sampler.train(it, cfg.trainer.batch_tasks)
-        specs = []
-        for k, task in enumerate(tasks):
-            for g in range(G):
-                seed = cfg.trainer.seed * 7_919 + it * 100_003 + k * G + g
-                if phase == "flat":
-                    specs.append(EpisodeSpec(task, [], train, seed=seed))
-                elif phase == "planner":  # A: sampled blueprints, executor scores greedily
-                    scoring = greedy if cfg.coevolution.planner_scoring == "greedy" else train
-                    specs.append(EpisodeSpec(task, None, scoring, train, seed=seed))
-                elif phase == "both":
-                    specs.append(EpisodeSpec(task, None, train, train, seed=seed))
-                else:  # B: the best blueprint of phase A, or the planner's greedy one
-                    best = self.state.best_blueprints.get(task["task_id"])
-                    if cfg.coevolution.random_blueprint:
-                        specs.append(EpisodeSpec(task, None, train, Sampling(1.0), seed=seed))
-                    else:
-                        specs.append(EpisodeSpec(task, best[0] if best else None, train, greedy, seed=seed))
+        specs = self.episode_specs(phase, tasks, it)
 
-        # 2. rollout: planner blueprints, executor turns, env steps
-        records = self.runner.run(specs)
+        # 2. episodes: planner blueprints, executor turns, env steps
+        records = self.rollout.run(specs)
         t["timing/generate_env"] = time.perf_counter() - t0
-        t.update({f"timing/{k}": v for k, v in self.runner.timing.items()})  # waits, by cause (inside generate_env)
-
-        # 3. advantages per level -> samples
-        t0 = time.perf_counter()
-        if phase == "planner":
+        t.update({f"timing/{k}": v for k, v in self.rollout.timing.items()})  # waits, by cause (inside generate_env)
+        check_aborted(records, cfg.trainer.max_aborted_fraction, f"iteration {it}")  # never train on nothing
+        if phase is Phase.A:
             self._remember_best(records)
             self.state.last_phase_a_tasks = tasks
+
+        # 3. group-relative advantages per level -> training samples
+        t0 = time.perf_counter()
         a = cfg.algorithm
         by_level: dict[str, list[TrainSample]] = {}
-        if phase in ("planner", "both"):
+        if "planner" in phase.levels:
             by_level["planner"] = planner_samples(records, a.adv_estimator)
-        if phase in ("executor", "both", "flat"):
+        if "executor" in phase.levels:
             by_level["executor"] = executor_samples(records, a.adv_estimator, gamma=a.gamma, omega=a.gigpo_omega,
                                                     restrict=cfg.rollout.restrict_to_admissible,
                                                     normalize_by_turns=a.normalize_by_turns)
         t["timing/advantage"] = time.perf_counter() - t0
 
-        # 4. learn (one update per learner group) and 5. sync weights + parity probe
+        # 4. update each policy on its levels' samples, then 5. sync its engines (parity probe)
         metrics = self._learn(by_level)
-        metrics.update(self._sync(set(by_level)))
+        metrics.update(self._sync(self._policies_of(phase.levels)))
         metrics.update(t)
         metrics.update(episode_metrics(records, "train"))
         for level, samples in by_level.items():
@@ -257,8 +310,30 @@ class Trainer:
                 advs = torch.tensor([s.advantage for s in samples])
                 metrics[f"{level}/adv_mean"], metrics[f"{level}/adv_abs_mean"] = float(advs.mean()), float(advs.abs().mean())
                 metrics[f"{level}/samples"] = len(samples)
-        metrics["phase"] = phase
+        metrics["phase"] = phase.value
         return metrics
+
+    def episode_specs(self, phase: Phase, tasks: list[dict[str, Any]], it: int) -> list[EpisodeSpec]:
+        """`group_size` episodes per task, sampled as the phase asks (one seed per episode)."""
+        cfg, G = self.cfg, self.cfg.algorithm.group_size
+        train, greedy = Sampling(cfg.rollout.temperature, cfg.rollout.top_p), Sampling(0.0)
+        specs = []
+        for k, task in enumerate(tasks):
+            best = self.state.best_blueprints.get(task["task_id"])
+            for g in range(G):
+                seed = cfg.trainer.seed * 7_919 + it * 100_003 + k * G + g
+                if phase is Phase.FLAT:
+                    specs.append(EpisodeSpec(task, [], train, seed=seed))
+                elif phase is Phase.A:  # sampled blueprints; the frozen executor scores them
+                    scoring = greedy if cfg.coevolution.planner_scoring == "greedy" else train
+                    specs.append(EpisodeSpec(task, None, scoring, train, seed=seed))
+                elif phase is Phase.JOINT:
+                    specs.append(EpisodeSpec(task, None, train, train, seed=seed))
+                elif cfg.coevolution.random_blueprint:  # ablation: blueprints sampled at temperature 1
+                    specs.append(EpisodeSpec(task, None, train, Sampling(1.0), seed=seed))
+                else:  # B: phase A's best blueprint, or the planner's greedy one
+                    specs.append(EpisodeSpec(task, best[0] if best else None, train, greedy, seed=seed))
+        return specs
 
     def _remember_best(self, records: list[EpisodeRecord]) -> None:
         for r in records:
@@ -268,66 +343,44 @@ class Trainer:
             if best is None or r.episode_return > best[1]:
                 self.state.best_blueprints[r.task_id] = (r.blueprint, r.episode_return)
 
+    def _policies_of(self, levels: tuple[str, ...] | set[str]) -> list[Policy]:
+        return list({id(self.policies[lvl]): self.policies[lvl] for lvl in levels}.values())
+
     def _learn(self, by_level: dict[str, list[TrainSample]]) -> dict[str, float]:
         a = self.cfg.algorithm
-        dgpo_roles = {lvl for lvl, loss in (("planner", a.planner_loss), ("executor", a.executor_loss)) if loss == "dgpo"}
-        groups: dict[int, tuple[list, list[TrainSample]]] = {}
-        for level, samples in by_level.items():
-            learners = self.learners[level]
-            groups.setdefault(id(learners), (learners, []))[1].extend(samples)
+        dgpo_levels = {lvl for lvl, loss in (("planner", a.planner_loss), ("executor", a.executor_loss)) if loss == "dgpo"}
         metrics: dict[str, float] = {}
         t0 = time.perf_counter()
         tokens = rows = 0
-        for learners, samples in groups.values():
+        for policy in self._policies_of(set(by_level)):
+            samples = [s for lvl, ss in by_level.items() if self.policies[lvl] is policy for s in ss]
             if not samples:
                 continue
             merged = merge_duplicates(samples)  # exact: identical turns become one weighted row
-            batch = to_batch(merged, self.pad_id, dgpo_roles=dgpo_roles, allowed_ids=self._allowed_ids())
             tokens += sum(len(s.prompt_ids) + len(s.response_ids) for s in samples)
             rows += len(merged)
-            results = ray.get([lw.update.remote(s) for lw, s in zip(learners, shard(batch, len(learners)))],
-                              timeout=3600)
-            for k in results[0]:
-                metrics[k] = float(np.mean([r[k] for r in results]))
+            metrics.update(policy.update(to_batch(merged, self.pad_id, dgpo_roles=dgpo_levels,
+                                                  allowed_ids=self.allowed_ids)))
         metrics["timing/learn"] = time.perf_counter() - t0
         metrics["learn/tokens"], metrics["learn/rows"] = tokens, rows
         return metrics
 
-    def _allowed_ids(self) -> list[int]:
-        """Token ids the restricted executor may emit (Sokoban's four one-token action words)."""
-        if not self.cfg.rollout.restrict_to_admissible:
-            return []
-        words = ["up", "down", "left", "right"]
-        ids = [self.tok.encode(w, add_special_tokens=False) for w in words]
-        if self.cfg.env.name != "sokoban" or any(len(i) != 1 for i in ids):
-            raise ValueError("rollout.restrict_to_admissible supports Sokoban with one-token action words only "
-                             f"(env {self.cfg.env.name!r}, token counts {[len(i) for i in ids]})")
-        return sorted(i[0] for i in ids)
-
-    def _sync(self, levels: set[str]) -> dict[str, float]:
+    def _sync(self, policies: list[Policy]) -> dict[str, float]:
         t0 = time.perf_counter()
-        roles = {"executor"} if "planner" not in self.syncs else {lvl if lvl != "flat" else "executor" for lvl in levels}
-        worst = 0.0
-        for role in roles:
-            self.syncs[role].sync()
-            diff = parity_probe(self.learners[role][0], self.rollouts[role][0], *self.probe)
-            worst = max(worst, diff)
-            if diff > self.cfg.rollout.sync_parity_threshold:
-                raise RuntimeError(
-                    f"weight sync parity probe failed for the {role}: rollout and learner log-probs differ by "
-                    f"{diff:.3g} nats (threshold {self.cfg.rollout.sync_parity_threshold}); refusing to serve "
-                    "stale or corrupted weights")
+        worst = max((p.sync() for p in policies), default=0.0)
         return {"sync/logprob_max_abs_diff": worst, "timing/sync": time.perf_counter() - t0}
 
     # .. evaluation ............................................................................
     def evaluate(self) -> dict[str, float]:
+        """Held-out tasks, one episode each, at the evaluation temperature (0: greedy)."""
         cfg = self.cfg
         t0 = time.perf_counter()
         s = Sampling(cfg.rollout.eval_temperature)
         tasks = self.sampler.held_out(cfg.trainer.eval_tasks)
         blueprint = None if cfg.coevolution.hierarchical else []
         specs = [EpisodeSpec(t, blueprint, s, s, seed=EVAL_SEED_OFFSET + i) for i, t in enumerate(tasks)]
-        records = self.runner.run(specs)
+        records = self.rollout.run(specs)
+        check_aborted(records, cfg.trainer.max_aborted_fraction, "evaluation")
         m = episode_metrics(records, "eval")
         m["timing/eval"] = time.perf_counter() - t0
         return m
@@ -339,16 +392,12 @@ class Trainer:
         t0 = time.perf_counter()
         samples = collect_expert_samples(self, cfg.trainer.warm_start_episodes)
         nll = []
-        distinct = self._distinct_learners()
-        for level, learners in distinct.items():
-            own = samples if len(distinct) == 1 else [s for s in samples if s.role == level]
-            if not own:
-                continue
-            batch = to_batch(own, self.pad_id, allowed_ids=self._allowed_ids())
-            lr = cfg.trainer.warm_start_lr or None
-            nll += ray.get([lw.sft.remote(b, cfg.trainer.warm_start_steps, lr=lr)
-                            for lw, b in zip(learners, shard(batch, len(learners)))], timeout=3600)
-        m = self._sync({"executor", "planner"})
+        for policy in self.distinct_policies():
+            own = [s for s in samples if self.policies[s.role] is policy]
+            if own:
+                nll.append(policy.sft(to_batch(own, self.pad_id, allowed_ids=self.allowed_ids),
+                                      cfg.trainer.warm_start_steps, cfg.trainer.warm_start_lr or None))
+        m = self._sync(self.distinct_policies())
         self.state.warm_started = True
         return {"warm_start/nll": float(np.mean(nll)), "warm_start/samples": len(samples),
                 "timing/warm_start": time.perf_counter() - t0, **m}
@@ -357,11 +406,8 @@ class Trainer:
     def save(self, it: int) -> Path:
         ckpt = self.out / "checkpoints" / f"iter_{it:06d}"
         ckpt.mkdir(parents=True, exist_ok=True)
-        for role, learners in self._distinct_learners().items():
-            path = str((ckpt / f"learner_{role}").resolve())
-            ray.get([lw.save.remote(path) for lw in learners], timeout=3600)
-            ray.get(learners[0].save_hf.remote(str((ckpt / f"hf_{role}").resolve())), timeout=3600)
-            self.tok.save_pretrained(ckpt / f"hf_{role}")
+        for policy in self.distinct_policies():
+            policy.save(ckpt, self.tok)
         state = {"iteration": it, "best_blueprints": self.state.best_blueprints,
                  "last_phase_a_tasks": self.state.last_phase_a_tasks, "warm_started": self.state.warm_started,
                  "rng": {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}}
@@ -378,33 +424,24 @@ class Trainer:
         from himac.checkpoint import check_checkpoint
 
         check_checkpoint(ckpt, self.cfg)
-        for role, learners in self._distinct_learners().items():
-            path = str((ckpt / f"learner_{role}").resolve())
-            ray.get([lw.load.remote(path) for lw in learners], timeout=3600)
+        for policy in self.distinct_policies():
+            policy.load(ckpt)
         st = torch.load(ckpt / "driver_state.pt", weights_only=False)
         self.state = DriverState(st["iteration"], st["best_blueprints"], st["last_phase_a_tasks"], st["warm_started"])
         random.setstate(st["rng"]["python"])
         np.random.set_state(st["rng"]["numpy"])
         torch.set_rng_state(st["rng"]["torch"])
-        for role in self.syncs:
-            self._sync({role})
+        self._sync(self.distinct_policies())
         return st["iteration"]
 
     def shutdown(self) -> None:
         """Kill this trainer's actors and free its placement groups (the Ray session stays)."""
         from ray.util.placement_group import remove_placement_group
 
-        actors = {id(a): a for ws in (*self.rollouts.values(), *self.learners.values(), self.env_workers) for a in ws}
-        for a in actors.values():
+        for a in [x for p in self.distinct_policies() for x in p.actors()] + self.env_workers:
             ray.kill(a)
         for pg in self.pgs.values():
             remove_placement_group(pg)
-
-    def _distinct_learners(self) -> dict[str, list]:
-        out = {"executor": self.learners["executor"]}
-        if self.learners["planner"] is not self.learners["executor"]:
-            out["planner"] = self.learners["planner"]
-        return out
 
     # .. the loop ...............................................................................
     def train(self) -> dict[str, Any]:
@@ -425,32 +462,68 @@ class Trainer:
         if start == 0 and cfg.trainer.eval_at_start:
             self.logger.log(0, {**self.evaluate(), "phase": "eval"}, step_offset=False)
         deadline = time.time() + cfg.trainer.time_limit_min * 60 if cfg.trainer.time_limit_min > 0 else None
-        last = start - 1
-        for it in self.logger.progress(range(start, cfg.trainer.iterations)):
-            t0 = time.perf_counter()
-            m = self.iteration(it)
-            last = it
-            final = it == cfg.trainer.iterations - 1 or (deadline is not None and time.time() > deadline)
-            if (cfg.trainer.eval_every > 0 and (it + 1) % cfg.trainer.eval_every == 0) or final:
-                m.update(self.evaluate())
-            m["timing/iteration"] = time.perf_counter() - t0
-            nested = ("timing/iteration", "timing/eval", "timing/generate", "timing/env",  # inside generate_env
-                      "timing/logprob", "timing/update")  # inside learn
-            stages = sum(v for k, v in m.items() if k.startswith("timing/") and k not in nested)
-            m["timing/overhead"] = max(0.0, m["timing/iteration"] - stages - m.get("timing/eval", 0.0))
-            m["perf/tokens_per_s"] = m.get("learn/tokens", 0) / max(m["timing/iteration"], 1e-9)
-            self.state.iteration = it
-            if cfg.trainer.checkpoint_every > 0 and (it + 1) % cfg.trainer.checkpoint_every == 0 and not final:
-                self.save(it)
-            self.logger.log(it, m)
-            if final:
-                break
+        last, last_save, skipped_in_a_row = start - 1, time.time(), 0
+        with _StopOnSigterm() as sigterm:
+            for it in self.logger.progress(range(start, cfg.trainer.iterations)):
+                t0 = time.perf_counter()
+                m = self.iteration(it)
+                last = it
+                final = (it == cfg.trainer.iterations - 1 or (deadline is not None and time.time() > deadline)
+                         or sigterm.received)
+                if (cfg.trainer.eval_every > 0 and (it + 1) % cfg.trainer.eval_every == 0) or final:
+                    m.update(self.evaluate())
+                m["timing/iteration"] = time.perf_counter() - t0
+                nested = ("timing/iteration", "timing/eval", "timing/generate", "timing/env",  # inside generate_env
+                          "timing/logprob", "timing/update")  # inside learn
+                stages = sum(v for k, v in m.items() if k.startswith("timing/") and k not in nested)
+                m["timing/overhead"] = max(0.0, m["timing/iteration"] - stages - m.get("timing/eval", 0.0))
+                m["perf/tokens_per_s"] = m.get("learn/tokens", 0) / max(m["timing/iteration"], 1e-9)
+                self.state.iteration = it
+                self.logger.log(it, m)
+                skipped_in_a_row = skipped_in_a_row + 1 if m.get("actor/skipped_steps", 0) > 0 else 0
+                if skipped_in_a_row >= cfg.trainer.max_skipped_steps:
+                    raise RuntimeError(
+                        f"{skipped_in_a_row} updates in a row skipped optimizer steps for a non-finite loss or "
+                        f"gradient (trainer.max_skipped_steps={cfg.trainer.max_skipped_steps}); lower learner.lr or "
+                        "check the rewards. The weights were not changed by those steps; the last checkpoint is intact.")
+                every = cfg.trainer.checkpoint_every
+                due = (every > 0 and (it + 1) % every == 0) or (
+                    cfg.trainer.checkpoint_every_min > 0 and time.time() - last_save >= cfg.trainer.checkpoint_every_min * 60)
+                if due and not final:
+                    self.save(it)
+                    last_save = time.time()
+                if final:
+                    break
         if last >= start:
             self.save(last)
+        if sigterm.received:
+            self.logger.info(f"SIGTERM: stopped after iteration {last}; checkpoint written, resume with "
+                             "trainer.resume=auto")
         summary = self.logger.summary()
         self.logger.close()
         self.shutdown()
         return summary
+
+
+def check_aborted(records: list[EpisodeRecord], max_fraction: float, where: str) -> None:
+    """A rollout with more than `max_fraction` aborted episodes is a fault: stop, naming the causes."""
+    aborted = [r for r in records if r.aborted]
+    if records and len(aborted) / len(records) > max_fraction:
+        causes = Counter(r.abort_reason.strip().splitlines()[0] if r.abort_reason.strip() else "?" for r in aborted)
+        listed = "; ".join(f"{n}x {why}" for why, n in causes.most_common(3))
+        raise RuntimeError(f"{where}: {len(aborted)} of {len(records)} episodes aborted (more than "
+                           f"trainer.max_aborted_fraction={max_fraction}); causes: {listed}")
+
+
+def restricted_action_ids(cfg: HiMACConfig, tok: Any) -> list[int]:
+    """Token ids the restricted executor may emit (Sokoban's four one-token action words)."""
+    if not cfg.rollout.restrict_to_admissible:
+        return []
+    ids = [tok.encode(w, add_special_tokens=False) for w in ("up", "down", "left", "right")]
+    if cfg.env.name != "sokoban" or any(len(i) != 1 for i in ids):
+        raise ValueError("rollout.restrict_to_admissible supports Sokoban with one-token action words only "
+                         f"(env {cfg.env.name!r}, token counts {[len(i) for i in ids]})")
+    return sorted(i[0] for i in ids)
 
 
 def episode_metrics(records: list[EpisodeRecord], prefix: str) -> dict[str, float]:
@@ -498,10 +571,11 @@ def collect_expert_samples(trainer: Trainer, episodes: int) -> list[TrainSample]
     n = min(episodes, cfg.env.envs_per_worker)
     samples: list[TrainSample] = []
     wave = 0
-    while len(samples) == 0 or wave * n < episodes:
+    while wave * n < episodes or not samples:
         tasks = trainer.sampler.train(-1 - wave, n)
         results = ray.get(worker.reset.remote(list(enumerate(tasks))), timeout=600)
         live = {r.slot: r for r in results if not r.aborted}
+        errors = [r.error.strip() for r in results if r.aborted]
         history: dict[int, list[tuple[str, str]]] = {s: [] for s in live}
         if cfg.coevolution.hierarchical:
             for r in live.values():
@@ -542,7 +616,30 @@ def collect_expert_samples(trainer: Trainer, episodes: int) -> list[TrainSample]
                 else:
                     live[res.slot] = res
         wave += 1
+        if not samples and wave >= 3:  # never loop on an env that cannot start or an expert that never acts
+            raise RuntimeError(f"warm start: no expert sample in {wave} waves of {n} episodes "
+                               f"({len(errors)} of the last wave's resets failed{': ' + errors[-1] if errors else ''})")
     return samples
+
+
+class _StopOnSigterm:
+    """Within the block, SIGTERM (a preempted pod, `ray job stop`) asks the loop to checkpoint and stop."""
+
+    def __init__(self) -> None:
+        self.received = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _StopOnSigterm:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGTERM, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self.received = True
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGTERM, self._previous)
 
 
 def _node_ip() -> str:

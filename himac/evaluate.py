@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from himac.checkpoint import resolve_resume
-from himac.config import load_config, validate
+from himac.config import load_config, preflight, validate
 
 
 def run_eval(checkpoint: str, split: str | None = None, tasks: int | None = None, out: str | None = None,
@@ -27,6 +27,7 @@ def run_eval(checkpoint: str, split: str | None = None, tasks: int | None = None
         cfg = replace(cfg, trainer=replace(cfg.trainer, eval_tasks=tasks))
     cfg = replace(cfg, trainer=replace(cfg.trainer, output_dir=str(ckpt / "eval")))
     validate(cfg)
+    preflight(cfg)  # before any Ray work
     trainer = Trainer(cfg)
     trainer.setup(with_learners=False)
     try:

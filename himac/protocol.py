@@ -1,4 +1,4 @@
-"""The batch object passed between stages (rollout -> advantage -> learner).
+"""Data passed between stages: engine requests/results (rollout) and the `Batch` (learner).
 
 A `Batch` holds tensors that share a leading batch dimension, per-sample non-tensor
 fields (Python lists of equal length: task ids, texts, roles, ...) and free-form `meta`
@@ -13,6 +13,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
+
+
+@dataclass
+class GenRequest:
+    """One generation: a prompt as token ids (token-in/token-out, never re-tokenised)."""
+
+    prompt_ids: list[int]
+    max_tokens: int
+    temperature: float = 1.0  # 0: greedy
+    top_p: float = 1.0
+    stop: list[str] = field(default_factory=list)
+    allowed_token_ids: list[int] | None = None
+    seed: int | None = None
+
+
+@dataclass
+class GenResult:
+    """The sampled tokens, their log-probs under the raw (untempered) logits, text, finish reason."""
+
+    token_ids: list[int]
+    logprobs: list[float]
+    text: str
+    finish_reason: str  # "stop" | "length"
 
 
 @dataclass

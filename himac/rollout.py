@@ -1,276 +1,334 @@
-"""Asynchronous multi-turn rollout: planner blueprints, executor turns and env steps.
+"""Multi-turn rollout: one coroutine per episode over an LLM client and an env client.
 
-The driver hands over a list of `EpisodeSpec`s; `EpisodeRunner.run` drives them all to
-the end and returns one `EpisodeRecord` each. Work moves as soon as it can: env workers
-stream each env's result back as it finishes, the episodes that are still running go to
-the next free rollout worker together with every other episode ready by then, and
-generated actions go straight to the env workers — no episode waits for a slower env.
-Env crashes and hangs come back as aborted episodes (counted, never dropped).
+`run_episode` reads like the paper: reset -> the planner writes a blueprint -> the executor
+acts, one turn at a time, until the env says done. It awaits two clients that do the
+batching: `LLMClient` gathers whatever generation requests are ready and sends one engine
+call per free rollout worker; `EnvClient` hands out env slots and sends the steps (and
+resets) that are ready in one call per env worker, whose results stream back env by env.
+So no episode waits for a slower env, each rollout worker has at most one call in flight,
+and an env crash or hang comes back as an aborted episode (counted, never dropped).
 
-With the driver this is the only orchestration code that talks to Ray; the episode logic
-itself lives in `himac.agent` (prompts, parsing, `ExecutorEpisode`).
+With the driver this is the only core module that talks to Ray; the episode's text logic
+lives in `himac.agent` (prompts, parsing, `ExecutorEpisode`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
+import selectors
 import time
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import ray
 
-from actors.rollout import GenRequest, GenResult
 from himac.agent import parse_blueprint
-from himac.agent.episode import ExecutorEpisode
-from himac.agent.prompts import planner_prompt, render_prompt, response_prefix, stop_strings
-from himac.samples import EpisodeRecord, Turn
+from himac.agent.episode import ExecutorEpisode, Turn
+from himac.agent.prompts import Prompt, planner_prompt, render_prompt, response_prefix, stop_strings
+from himac.config import HiMACConfig
+from himac.protocol import GenRequest, GenResult
+from himac.samples import EpisodeRecord
 
 
 @dataclass
 class Sampling:
-    temperature: float
+    temperature: float  # 0: greedy
     top_p: float = 1.0
 
 
 @dataclass
 class EpisodeSpec:
     task: dict[str, Any]  # task_id, seed, options, split_kwargs
-    blueprint: list[str] | None  # None: the planner writes one; [] with hierarchical=False: flat
+    blueprint: list[str] | None  # None: the planner writes one; []: flat agent (the task is the one subgoal)
     executor: Sampling
     planner: Sampling | None = None
-    seed: int = 0  # per-episode sampling seed (exact reproducibility)
+    seed: int = 0  # per-episode sampling seed: turn k samples with seed * 1000 + k
 
 
-@dataclass
-class _Live:
-    spec: EpisodeSpec
-    worker: int
-    slot: int
-    record: EpisodeRecord | None = None
+class EnvAborted(Exception):
+    """The env of an episode crashed, hung or its worker died: the episode ends aborted."""
+
+
+# -- the episode --------------------------------------------------------------------------
+async def run_episode(spec: EpisodeSpec, llm: Mapping[str, LLMClient], env: EnvClient, cfg: HiMACConfig,
+                      tok: Any) -> EpisodeRecord:
+    """One episode: reset, blueprint (planner), executor turns until done; aborted on env failure."""
+    a, style = cfg.agent, cfg.agent.prompt_style
+    record = EpisodeRecord(spec.task["task_id"], "all", list(spec.blueprint or []))
+    seeds = itertools.count(spec.seed * 1000)
     episode: ExecutorEpisode | None = None
-    first_obs: str = ""
-    info: dict[str, Any] = field(default_factory=dict)
-    turn_seed: itertools.count = field(default_factory=itertools.count)
-    pending: Turn | None = None
+    info: dict[str, Any] = {}
+    async with env.slot() as slot:
+        try:
+            observation, info = await env.reset(slot, spec.task)
+            record.task_type = str(info.get("task_type", "all"))
+            task = str(info.get("task", ""))
+
+            if spec.blueprint is None:  # macro level: the planner writes the blueprint
+                ids = encode(tok, planner_prompt(task, observation, style=style, max_subgoals=a.max_subgoals))
+                out = await llm["planner"].generate(GenRequest(
+                    ids, cfg.rollout.planner_max_tokens, spec.planner.temperature, spec.planner.top_p,
+                    stop_strings("planner", style), seed=next(seeds)))
+                record.blueprint = parse_blueprint(response_prefix("planner", style) + out.text, a.max_subgoals)
+                record.planner_turn = Turn(ids, out.token_ids, out.logprobs, out.text, finish_reason=out.finish_reason)
+
+            episode = ExecutorEpisode(task, observation, list(info.get("admissible_actions", [])), record.blueprint,
+                                      use_sub_done=cfg.coevolution.use_sub_done, subgoal_budget=a.subgoal_budget)
+            record.turns = episode.records
+            while not episode.done:  # micro level: one action per turn under the active subgoal
+                ids = encode(tok, episode.next_prompt(style, history_length=a.history_length,
+                                                      show_admissible=a.show_admissible))
+                out = await llm["executor"].generate(executor_request(ids, episode.admissible, spec.executor,
+                                                                      next(seeds), cfg, tok))
+                text = out.text + ("</action>" if cfg.rollout.restrict_to_admissible else "")  # cut after one token
+                action = episode.record(text, require_think=a.require_think, prompt_ids=ids,
+                                        response_ids=out.token_ids, logprobs=out.logprobs,
+                                        finish_reason=out.finish_reason)
+                step = await env.step(slot, action)
+                info = step.info
+                episode.observe(step.observation, step.reward, step.terminated, step.truncated, info,
+                                a.invalid_action_penalty)
+        except EnvAborted as e:
+            if episode is not None:
+                episode.abort(str(e))
+            record.aborted, record.abort_reason = True, str(e)
+    if episode is not None:
+        record.episode_return, record.won, record.steps = episode.episode_return, episode.won, episode.num_steps
+        record.invalid, record.subgoal_completion = episode.invalid_count, episode.subgoal_completion_rate
+    if "score" in info:
+        record.score = float(info["score"])
+    return record
 
 
-class EpisodeRunner:
-    def __init__(self, cfg, tokenizer, rollout_workers: dict[str, list], env_workers: list, *,
+def encode(tok: Any, prompt: Prompt) -> list[int]:
+    """Prompt -> token ids (chat template for message lists, plain text otherwise)."""
+    return tok.encode(render_prompt(prompt, tok), add_special_tokens=False)
+
+
+def executor_request(ids: list[int], admissible: list[str], sampling: Sampling, seed: int, cfg: HiMACConfig,
+                     tok: Any) -> GenRequest:
+    """An executor turn's request; with `restrict_to_admissible` one token among the admissible words."""
+    stop = stop_strings("executor", cfg.agent.prompt_style, use_sub_done=cfg.coevolution.use_sub_done)
+    if not cfg.rollout.restrict_to_admissible:
+        return GenRequest(ids, cfg.rollout.executor_max_tokens, sampling.temperature, sampling.top_p, stop, seed=seed)
+    allowed = sorted({t for act in admissible for t in tok.encode(act, add_special_tokens=False)})
+    return GenRequest(ids, 1, sampling.temperature, sampling.top_p, stop, allowed_token_ids=allowed or None, seed=seed)
+
+
+# -- the two clients the episodes await ----------------------------------------------------
+class Activity:
+    """What is in flight, and how long the event loop sat waiting while it was.
+
+    Waiting with a generation in flight counts as "generate", with only env calls in flight
+    as "env"; everything else the loop did is the driver's own work (prompts, parsing).
+    """
+
+    def __init__(self) -> None:
+        self.generating = self.stepping = 0
+        self.waited = {"generate": 0.0, "env": 0.0}
+
+    def add_wait(self, seconds: float) -> None:
+        if self.generating:
+            self.waited["generate"] += seconds
+        elif self.stepping:
+            self.waited["env"] += seconds
+
+
+class _TimedSelector(selectors.DefaultSelector):
+    """The event loop's selector, timing every wait (the loop is idle exactly while it selects)."""
+
+    def __init__(self, activity: Activity) -> None:
+        super().__init__()
+        self.activity = activity
+
+    def select(self, timeout: float | None = None):
+        t0 = time.monotonic()
+        try:
+            return super().select(timeout)
+        finally:
+            self.activity.add_wait(time.monotonic() - t0)
+
+
+class LLMClient:
+    """Batches generation requests for one group of rollout workers: one call in flight per worker.
+
+    Requests wait in a queue; a free worker takes its share of all of them. A worker that
+    has just become free lingers up to `linger_s` while env calls are still streaming results
+    back, so episodes that finish their env step at about the same time share one engine call.
+    """
+
+    def __init__(self, workers: list, activity: Activity, *, linger_s: float, timeout_s: float) -> None:
+        self.workers, self.activity = workers, activity
+        self.linger_s, self.timeout_s = linger_s, timeout_s
+        self.queue: list[tuple[GenRequest, asyncio.Future]] = []
+        self.free = list(range(len(workers)))
+        self.queued_since = self.free_since = time.monotonic()
+        self._scheduled = False
+
+    async def generate(self, request: GenRequest) -> GenResult:
+        future = asyncio.get_running_loop().create_future()
+        if not self.queue:
+            self.queued_since = time.monotonic()
+        self.queue.append((request, future))
+        self._schedule(0.0)
+        return await future
+
+    def _schedule(self, delay: float) -> None:
+        if not self._scheduled and self.queue and self.free:
+            self._scheduled = True
+            asyncio.get_running_loop().call_later(delay, self._send)
+
+    def _send(self) -> None:
+        """Split the queue evenly over the free workers, one call each (after the linger, if due)."""
+        self._scheduled = False
+        if not self.queue or not self.free:
+            return
+        hold = max(self.queued_since, self.free_since) + self.linger_s - time.monotonic()
+        if self.activity.stepping and hold > 0:
+            self._schedule(hold)
+            return
+        queue, workers, self.queue, self.free = self.queue, self.free, [], []
+        n = -(-len(queue) // len(workers))
+        parts = [queue[k:k + n] for k in range(0, len(queue), n)]
+        self.free = workers[len(parts):]
+        for w, part in zip(workers, parts):
+            asyncio.ensure_future(self._call(w, part))
+
+    async def _call(self, w: int, part: list[tuple[GenRequest, asyncio.Future]]) -> None:
+        self.activity.generating += 1
+        try:
+            results = await asyncio.wait_for(self.workers[w].generate.remote([r for r, _ in part]), self.timeout_s)
+        except Exception as e:  # noqa: BLE001  (a dead engine fails its requests; the run decides what next)
+            for _, f in part:
+                if not f.done():
+                    f.set_exception(e)
+        else:
+            for (_, f), res in zip(part, results):
+                if not f.done():
+                    f.set_result(res)
+        finally:
+            self.activity.generating -= 1
+            self.free.append(w)
+            self.free_since = time.monotonic()
+            self._schedule(0.0)
+
+
+class EnvClient:
+    """Env slots over env workers; resets and steps that are ready together go in one call per
+    worker, and each env's result comes back as soon as that env is done (streamed)."""
+
+    def __init__(self, workers: list, envs_per_worker: int, activity: Activity, *, timeout_s: float) -> None:
+        self.workers, self.activity, self.timeout_s = workers, activity, timeout_s
+        self.slots: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
+        for s in range(envs_per_worker):  # round-robin over workers
+            for w in range(len(workers)):
+                self.slots.put_nowait((w, s))
+        self.outbox: dict[tuple[str, int], dict[int, tuple[Any, asyncio.Future]]] = {}
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[tuple[int, int]]:
+        """An env instance (worker, slot) for the length of one episode."""
+        slot = await self.slots.get()
+        try:
+            yield slot
+        finally:
+            self.slots.put_nowait(slot)
+
+    async def reset(self, slot: tuple[int, int], task: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        res = await self._call("reset", slot, task)
+        return res.observation, res.info
+
+    async def step(self, slot: tuple[int, int], action: str) -> Any:
+        """The env's EnvResult (observation, reward, terminated, truncated, info)."""
+        return await self._call("step", slot, action)
+
+    async def _call(self, kind: str, slot: tuple[int, int], arg: Any) -> Any:
+        w, s = slot
+        future = asyncio.get_running_loop().create_future()
+        box = self.outbox.setdefault((kind, w), {})
+        if not box:  # the first of this tick: everything asked for until the loop comes round goes with it
+            asyncio.get_running_loop().call_soon(self._send, kind, w)
+        box[s] = (arg, future)
+        return await future
+
+    def _send(self, kind: str, w: int) -> None:
+        asyncio.ensure_future(self._exchange(kind, w, self.outbox.pop((kind, w))))
+
+    async def _exchange(self, kind: str, w: int, box: dict[int, tuple[Any, asyncio.Future]]) -> None:
+        """One call to env worker `w`; each streamed result goes to its episode, and whatever does
+        not come back is aborted. Resets are retried while a restarted worker comes back up."""
+        futures = {s: f for s, (_, f) in box.items()}
+        self.activity.stepping += 1
+        reason = "env call ended without a result for this episode"
+        deadline = time.monotonic() + self.timeout_s
+        try:
+            while futures:
+                method = self.workers[w].stream_reset if kind == "reset" else self.workers[w].stream_step
+                gen = method.remote([(s, box[s][0]) for s in futures])
+                try:
+                    await self._receive(gen, futures)
+                    break
+                except ray.exceptions.ActorUnavailableError:  # restarting: nothing ran yet for a reset
+                    if kind != "reset" or time.monotonic() > deadline:
+                        raise
+                    await asyncio.sleep(0.5)
+        except (ray.exceptions.RayActorError, ray.exceptions.WorkerCrashedError) as e:
+            reason = f"env worker died: {type(e).__name__}"
+        except asyncio.TimeoutError:
+            reason = f"env worker returned nothing for {self.timeout_s:.0f}s"
+        finally:
+            self.activity.stepping -= 1
+            for f in futures.values():
+                if not f.done():
+                    f.set_exception(EnvAborted(reason))
+
+    async def _receive(self, gen, futures: dict[int, asyncio.Future]) -> None:
+        """Resolve `futures` (by slot) from a streaming env call until every one has its result."""
+        while futures:
+            try:
+                ref = await asyncio.wait_for(gen.__anext__(), self.timeout_s)
+            except StopAsyncIteration:
+                return
+            for res in await asyncio.wait_for(ref, self.timeout_s):
+                f = futures.pop(res.slot)
+                if f.done():  # its episode was cancelled
+                    continue
+                if res.aborted:
+                    f.set_exception(EnvAborted(res.error))
+                else:
+                    f.set_result(res)
+
+
+# -- running many episodes ---------------------------------------------------------------------
+class Rollout:
+    """Runs episodes on rollout and env workers. `run(specs)` returns one record per spec, in
+    order; `timing` then holds the seconds spent waiting on generation and on envs alone."""
+
+    def __init__(self, cfg: HiMACConfig, tok: Any, llm_workers: Mapping[str, list], env_workers: list, *,
                  envs_per_worker: int) -> None:
-        """rollout_workers: {"planner": [...], "executor": [...]} (the same list for a shared model)."""
-        self.cfg, self.tok = cfg, tokenizer
-        self.rollout, self.env = rollout_workers, env_workers
-        self.envs_per_worker = envs_per_worker
-        self.style = cfg.agent.prompt_style
-        self.wait_timeout = max(cfg.env.step_timeout_s, cfg.env.reset_timeout_s) * 4 + 600
-        self.linger_s = cfg.env.result_linger_s
-        self.timing = {"generate": 0.0, "env": 0.0}  # seconds of the last `run` spent waiting, by cause
-        # per wave: episodes waiting for a rollout worker (since when), busy (role, worker index) pairs
-        self._ready: list[_Live] = []
-        self._ready_since = self._free_since = 0.0
-        self._busy: set[tuple[str, int]] = set()
-
-    def encode(self, prompt) -> list[int]:
-        return self.tok.encode(render_prompt(prompt, self.tok), add_special_tokens=False)
+        """llm_workers: {"planner": [...], "executor": [...]} (the same list for a shared model)."""
+        self.cfg, self.tok = cfg, tok
+        self.llm_workers, self.env_workers, self.envs_per_worker = llm_workers, env_workers, envs_per_worker
+        self.timeout_s = max(cfg.env.step_timeout_s, cfg.env.reset_timeout_s) * 4 + 600
+        self.timing = {"generate": 0.0, "env": 0.0}
 
     def run(self, specs: list[EpisodeSpec]) -> list[EpisodeRecord]:
-        """Every episode to its end. `self.timing` then holds the time spent waiting with a
-        generation in flight ("generate") and waiting on env workers alone ("env")."""
-        self.timing = {"generate": 0.0, "env": 0.0}
-        capacity = len(self.env) * self.envs_per_worker
-        out: list[EpisodeRecord] = []
-        for start in range(0, len(specs), capacity):  # waves when there are more episodes than envs
-            out.extend(self._run_wave(specs[start:start + capacity]))
-        return out
-
-    # -- one wave: every episode has its own env slot ---------------------------------------
-    def _run_wave(self, specs: list[EpisodeSpec]) -> list[EpisodeRecord]:
-        """Drive the episodes of one wave to their end.
-
-        In flight at any time: env calls (Ray generators that stream results back as envs
-        finish) and at most one generation call per rollout worker. Episodes whose env result
-        is back wait in `self._ready`; a free rollout worker takes all of them at once, so the
-        engine batches whatever is ready and no episode waits for a slower env.
-        """
-        live = [_Live(s, i % len(self.env), i // len(self.env)) for i, s in enumerate(specs)]
-        self._ready, self._busy = [], set()
-        self._free_since = time.monotonic()
-        pending: dict[Any, tuple[str, Any]] = {}
-        by_worker: dict[int, dict[int, _Live]] = {}
-        for ep in live:
-            by_worker.setdefault(ep.worker, {})[ep.slot] = ep
-        for w, eps in by_worker.items():
-            gen = self.env[w].stream_reset.remote([(slot, e.spec.task) for slot, e in eps.items()])
-            pending[gen] = ("reset", eps)
-
-        while pending or self._ready:
-            hold_s = self._dispatch(pending)
-            t0 = time.monotonic()
-            first, _ = ray.wait(list(pending), num_returns=1, timeout=hold_s or self.wait_timeout)
-            self.timing["generate" if self._busy else "env"] += time.monotonic() - t0
-            if not first:
-                if hold_s:
-                    continue
-                raise TimeoutError(f"rollout stalled: nothing returned for {self.wait_timeout:.0f}s")
-            ready, _ = ray.wait(list(pending), num_returns=len(pending), timeout=0)
-            for waitable in ready or first:
-                if pending[waitable][0] == "generate":
-                    self._on_generations(waitable, pending)
-                else:
-                    self._on_env_chunk(waitable, pending)
-        return [ep.record for ep in live]
-
-    def _on_env_chunk(self, gen, pending) -> None:
-        """The next list of results of one env call (reset or step)."""
-        kind, eps = pending[gen]
+        activity = Activity()
+        loop = asyncio.SelectorEventLoop(_TimedSelector(activity))
         try:
-            results = ray.get(next(gen))
-        except StopIteration:  # the call has sent everything
-            results = []
-        except (ray.exceptions.RayActorError, ray.exceptions.WorkerCrashedError) as e:
-            for ep in eps.values():  # the env worker died: its episodes are aborted, the run goes on
-                self._abort(ep, f"env worker died: {type(e).__name__}")
-            eps.clear()
-            results = []
-        for res in results:
-            ep = eps.pop(res.slot)
-            if res.aborted:
-                self._abort(ep, res.error)
-            elif kind == "reset":
-                self._start(ep, res.observation, res.info)
-                self._queue(ep)
-            else:
-                ep.episode.observe(res.observation, res.reward, res.terminated, res.truncated, res.info,
-                                   self.cfg.agent.invalid_action_penalty)
-                ep.pending.reward = ep.episode.records[-1].reward
-                ep.record.turns.append(ep.pending)
-                ep.pending = None
-                ep.info = res.info
-                if ep.episode.done:
-                    self._finish(ep)
-                else:
-                    self._queue(ep)
-        if not results:
-            for ep in eps.values():  # cannot happen with a healthy worker; never lose an episode
-                self._abort(ep, "env call ended without a result for this episode")
-            eps.clear()
-        if not eps:
-            del pending[gen]
+            return loop.run_until_complete(self._run(specs, activity))
+        finally:
+            loop.close()
+            self.timing = dict(activity.waited)
 
-    def _start(self, ep: _Live, obs: str, info: dict[str, Any]) -> None:
-        ep.first_obs, ep.info = obs, info
-        ep.record = EpisodeRecord(ep.spec.task["task_id"], str(info.get("task_type", "all")),
-                                  list(ep.spec.blueprint or []), None)
-
-    def _begin_executor(self, ep: _Live) -> None:
-        a = self.cfg.agent
-        ep.episode = ExecutorEpisode(
-            task=str(ep.info.get("task", "")), observation=ep.first_obs,
-            admissible=list(ep.info.get("admissible_actions", [])), subgoals=ep.record.blueprint,
-            use_sub_done=self.cfg.coevolution.use_sub_done, subgoal_budget=a.subgoal_budget,
-        )
-
-    @staticmethod
-    def _role(ep: _Live) -> str:
-        """Who generates an episode's next turn: the planner (its blueprint) first, then the executor."""
-        planning = ep.spec.blueprint is None and ep.record.planner_turn is None and ep.episode is None
-        return "planner" if planning else "executor"
-
-    def _request(self, ep: _Live) -> GenRequest:
-        """The next generation request of an episode: its blueprint first, then executor turns."""
-        seed = ep.spec.seed * 1000 + next(ep.turn_seed)
-        if self._role(ep) == "planner":
-            prompt = planner_prompt(str(ep.info.get("task", "")), ep.first_obs, style=self.style,
-                                    max_subgoals=self.cfg.agent.max_subgoals)
-            ids = self.encode(prompt)
-            ep.pending = Turn(ids, [], [])
-            return GenRequest(ids, self.cfg.rollout.planner_max_tokens, ep.spec.planner.temperature,
-                              ep.spec.planner.top_p, stop_strings("planner", self.style), seed=seed)
-        if ep.episode is None:
-            self._begin_executor(ep)
-        prompt = ep.episode.next_prompt(self.style, history_length=self.cfg.agent.history_length,
-                                        show_admissible=self.cfg.agent.show_admissible)
-        ids = self.encode(prompt)
-        ep.pending = Turn(ids, [], [], anchor=ep.episode.observation)
-        allowed, max_tokens = None, self.cfg.rollout.executor_max_tokens
-        if self.cfg.rollout.restrict_to_admissible:
-            # Tiny models: one token chosen among the admissible action words.
-            allowed = sorted({t for a in ep.episode.admissible for t in self.tok.encode(a, add_special_tokens=False)})
-            max_tokens = 1
-        return GenRequest(ids, max_tokens, ep.spec.executor.temperature, ep.spec.executor.top_p,
-                          stop_strings("executor", self.style, use_sub_done=self.cfg.coevolution.use_sub_done),
-                          allowed_token_ids=allowed or None, seed=seed)
-
-    def _queue(self, ep: _Live) -> None:
-        if not self._ready:
-            self._ready_since = time.monotonic()
-        self._ready.append(ep)
-
-    def _dispatch(self, pending) -> float:
-        """Send the ready episodes to free rollout workers, split evenly, one call per worker.
-
-        A worker that has just become free waits up to `linger_s` while env results are still
-        streaming in, so episodes that finish their env step at about the same time share one
-        engine call. Returns how long it chose to wait (0 when it sent or had nothing to send).
-        """
-        if not self._ready:
-            return 0.0
-        env_busy = any(kind != "generate" for kind, _ in pending.values())
-        hold_s = max(self._ready_since, self._free_since) + self.linger_s - time.monotonic()
-        if env_busy and hold_s > 0:
-            return hold_s
-        by_role: dict[str, list[_Live]] = {}
-        for ep in self._ready:
-            by_role.setdefault(self._role(ep), []).append(ep)
-        self._ready = []
-        for role, eps in by_role.items():
-            free = [i for i in range(len(self.rollout[role])) if (role, i) not in self._busy]
-            if not free:
-                self._ready.extend(eps)  # they go when a worker comes back
-                continue
-            n = -(-len(eps) // len(free))
-            for i, part in zip(free, (eps[k:k + n] for k in range(0, len(eps), n))):
-                ref = self.rollout[role][i].generate.remote([self._request(ep) for ep in part])
-                pending[ref] = ("generate", (role, i, part))
-                self._busy.add((role, i))
-        return 0.0
-
-    def _on_generations(self, ref, pending) -> None:
-        role, worker, eps = pending.pop(ref)[1]
-        self._busy.discard((role, worker))
-        self._free_since = time.monotonic()
-        results: list[GenResult] = ray.get(ref)
-        steps: dict[int, dict[int, tuple[_Live, str]]] = {}
-        for ep, res in zip(eps, results):
-            ep.pending.response_ids, ep.pending.logprobs = res.token_ids, res.logprobs
-            if ep.episode is None:  # a blueprint came back
-                text = response_prefix("planner", self.style) + res.text
-                ep.record.blueprint = parse_blueprint(text, self.cfg.agent.max_subgoals)
-                ep.record.planner_turn, ep.pending = ep.pending, None
-                self._queue(ep)
-                continue
-            text = res.text
-            if self.cfg.rollout.restrict_to_admissible:
-                text += "</action>"  # generation was cut after the one action token
-            action = ep.episode.record(text, require_think=self.cfg.agent.require_think)
-            steps.setdefault(ep.worker, {})[ep.slot] = (ep, action)
-        for w, items in steps.items():
-            gen = self.env[w].stream_step.remote([(slot, a) for slot, (_, a) in items.items()])
-            pending[gen] = ("step", {slot: ep for slot, (ep, _) in items.items()})
-
-    def _abort(self, ep: _Live, reason: str) -> None:
-        if ep.record is None:
-            ep.record = EpisodeRecord(ep.spec.task["task_id"], "all", list(ep.spec.blueprint or []), None)
-        if ep.episode is not None:
-            ep.episode.abort(reason)
-            self._finish(ep)
-        ep.record.aborted, ep.record.abort_reason = True, reason
-
-    def _finish(self, ep: _Live) -> None:
-        e, r = ep.episode, ep.record
-        r.episode_return, r.won, r.steps = e.episode_return, e.won, e.num_steps
-        r.invalid, r.subgoal_completion = e.invalid_count, e.subgoal_completion_rate
-        r.aborted, r.abort_reason = e.aborted, e.abort_reason
-        if "score" in ep.info:
-            r.score = float(ep.info["score"])
+    async def _run(self, specs: list[EpisodeSpec], activity: Activity) -> list[EpisodeRecord]:
+        clients: dict[int, LLMClient] = {}  # one client per worker group: shared mode has one for both levels
+        for workers in self.llm_workers.values():
+            clients.setdefault(id(workers), LLMClient(workers, activity, linger_s=self.cfg.env.result_linger_s,
+                                                      timeout_s=self.timeout_s))
+        llm = {role: clients[id(workers)] for role, workers in self.llm_workers.items()}
+        env = EnvClient(self.env_workers, self.envs_per_worker, activity, timeout_s=self.timeout_s)
+        return list(await asyncio.gather(*(run_episode(s, llm, env, self.cfg, self.tok) for s in specs)))

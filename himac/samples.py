@@ -1,6 +1,6 @@
 """From finished episodes to a training batch: advantages per level, then padded tensors.
 
-Pure logic (torch only): `himac.rollout` produces `EpisodeRecord`s, this module turns them
+Pure logic (torch only): `himac.rollout.run_episode` produces `EpisodeRecord`s, this module turns them
 into `TrainSample`s with advantages (HiMAC's planner and executor groups, or a flat
 agent's) and packs them into a `Batch` for the learner.
 """
@@ -12,27 +12,19 @@ from dataclasses import dataclass, field
 
 import torch
 
+from himac.agent.episode import Turn
 from himac.algorithms import advantages as adv
 from himac.protocol import Batch
 
 
 @dataclass
-class Turn:
-    """One generated response (planner blueprint or executor action) as token ids."""
-
-    prompt_ids: list[int]
-    response_ids: list[int]
-    logprobs: list[float]
-    anchor: str = ""  # the env observation the executor acted on (GiGPO step groups)
-    reward: float = 0.0
-
-
-@dataclass
 class EpisodeRecord:
+    """One finished (or aborted) episode: its blueprint, the planner's turn, the executor's turns."""
+
     task_id: str
     task_type: str
     blueprint: list[str]
-    planner_turn: Turn | None
+    planner_turn: Turn | None = None
     turns: list[Turn] = field(default_factory=list)
     episode_return: float = 0.0
     won: bool = False
@@ -82,7 +74,7 @@ def executor_samples(records: list[EpisodeRecord], estimator: str, *, gamma: flo
     returns = [r.episode_return for r in eps]
     if estimator in ("gigpo", "gigpo_no_std"):
         per_step = adv.gigpo(torch.tensor(returns), groups, [[t.reward for t in r.turns] for r in eps],
-                             [[t.anchor for t in r.turns] for r in eps], gamma=gamma, omega=omega,
+                             [[t.observation for t in r.turns] for r in eps], gamma=gamma, omega=omega,
                              norm_by_std=estimator == "gigpo")
         values = [s.tolist() for s in per_step]
     elif estimator == "reinforce_pp":

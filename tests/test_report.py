@@ -33,10 +33,10 @@ ROWS = [
     {"iteration": -1, "phase": "warm_start", "warm_start/nll": 1.25, "warm_start/samples": 40,
      "timing/warm_start": 3.0, "timing/sync": 0.1, "sync/logprob_max_abs_diff": 0.0},
     {"iteration": 0, "phase": "eval", **_eval(0.3, 0.5, 10.0, 0.8, 0.2, 0.4), "timing/eval": 2.0},
-    {"iteration": 0, "phase": "planner", **_train(0.25, 0.0, 11.0), **_timing(4, 3, 1, 2, 1, 8)},
-    {"iteration": 1, "phase": "executor", **_train(0.5, 1.0, 9.0), **_eval(0.6, 2.0, 8.0, 0.9, 0.5, 0.7),
+    {"iteration": 0, "phase": "A", **_train(0.25, 0.0, 11.0), **_timing(4, 3, 1, 2, 1, 8)},
+    {"iteration": 1, "phase": "B", **_train(0.5, 1.0, 9.0), **_eval(0.6, 2.0, 8.0, 0.9, 0.5, 0.7),
      **_timing(6, 5, 2, 3, 1, 16, eval=4)},
-    {"iteration": 2, "phase": "planner", **_train(0.75, 2.0, 7.0), **_eval(0.5, 1.5, 9.0, 0.95, 0.3, 0.6),
+    {"iteration": 2, "phase": "A", **_train(0.75, 2.0, 7.0), **_eval(0.5, 1.5, 9.0, 0.95, 0.3, 0.6),
      **_timing(5, 4, 1, 3, 1, 12, eval=2)},
 ]
 
@@ -98,7 +98,7 @@ def test_report_plots_and_numbers(tmp_path):
 
 
 def test_no_eval_rows_and_truncated_line(tmp_path):
-    rows = [r for r in ROWS if r.get("phase") in ("planner", "executor")]
+    rows = [r for r in ROWS if r.get("phase") in ("A", "B")]
     rows = [{k: v for k, v in r.items() if not k.startswith(("eval/", "timing/eval"))} for r in rows]
     run = _run(tmp_path, rows, tail='{"iteration": 3, "timing/itera')
     text = report(run).read_text()

@@ -67,11 +67,11 @@ def test_training_modes(ray_cluster, tiny_model, tmp_path, overrides):
         assert phases == ["flat", "flat"]
         assert rows[0]["executor/samples"] > 0
     elif "coevolution.coevolve=false" in overrides:
-        assert phases == ["both", "both"] and rows[0]["planner/samples"] == 4
+        assert phases == ["AB", "AB"] and rows[0]["planner/samples"] == 4
     else:
-        assert phases == ["planner", "executor"]
+        assert phases == ["A", "B"]
         assert rows[0]["planner/samples"] == 4 and rows[1]["executor/samples"] >= 4
-    if "algorithm.executor_loss=dgpo" in overrides and phases[-1] != "planner":
+    if "algorithm.executor_loss=dgpo" in overrides and phases[-1] != "A":
         assert "dgpo/hellinger_mean" in rows[-1]
     ckpts = list((tmp_path / "checkpoints").iterdir())
     assert ckpts and (ckpts[0] / "COMPLETE").exists()
@@ -94,7 +94,8 @@ def test_rollout_backends_agree_and_generate(ray_cluster, tiny_model):
     """hf and vLLM give the same log-probs for the same tokens; greedy generations match."""
     import ray
 
-    from actors.rollout import GenRequest, RolloutWorker
+    from actors.rollout import RolloutWorker
+    from himac.protocol import GenRequest
 
     hf = ray.remote(RolloutWorker).options(num_cpus=0.5).remote(tiny_model, "hf", dtype="float32")
     vl = ray.remote(RolloutWorker).options(num_cpus=0.5).remote(tiny_model, "vllm", dtype="float32",
@@ -128,7 +129,7 @@ def _runner(ray, tiny_model, fault: str, rollout_cls=None, **env_kwargs):
 
     from actors.env_worker import EnvWorker, max_concurrency
     from actors.rollout import RolloutWorker
-    from himac.rollout import EpisodeRunner
+    from himac.rollout import Rollout
 
     cfg = load_config("configs/debug/sokoban.yaml", ["rollout.restrict_to_admissible=true", "env.step_timeout_s=3"])
     rollout = ray.remote(rollout_cls or RolloutWorker).options(num_cpus=0.25).remote(tiny_model, "hf", dtype="float32")
@@ -136,7 +137,7 @@ def _runner(ray, tiny_model, fault: str, rollout_cls=None, **env_kwargs):
         "himac/Faulty-v0", 4, {"fault": fault, "fault_seed": 1, "fault_step": 2, "max_steps": 5, **env_kwargs},
         step_timeout_s=3)
     tok = AutoTokenizer.from_pretrained(tiny_model)
-    return EpisodeRunner(cfg, tok, {"executor": [rollout], "planner": [rollout]}, [env], envs_per_worker=4), [rollout, env]
+    return Rollout(cfg, tok, {"executor": [rollout], "planner": [rollout]}, [env], envs_per_worker=4), [rollout, env]
 
 
 @pytest.mark.timeout(600)

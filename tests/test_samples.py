@@ -17,7 +17,7 @@ from himac.samples import (
 
 
 def rec(task, ret, blueprint=("a",), turns=2, planner=True, aborted=False):
-    t = [Turn([1, 2], [3], [-0.1], anchor=f"obs{k}", reward=ret / turns) for k in range(turns)]
+    t = [Turn([1, 2], [3], [-0.1], observation=f"obs{k}", reward=ret / turns) for k in range(turns)]
     return EpisodeRecord(task, "all", list(blueprint), Turn([9], [8, 7], [-1.0, -1.0]) if planner else None, t,
                          episode_return=ret, aborted=aborted)
 

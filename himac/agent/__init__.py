@@ -1,6 +1,6 @@
 """The planner/executor text layer: blueprint and action parsing, prompts, the executor's episode loop."""
 
-from himac.agent.episode import ExecutorEpisode, StepRecord
+from himac.agent.episode import ExecutorEpisode, Turn
 from himac.agent.parsing import format_blueprint, parse_action, parse_blueprint
 from himac.agent.prompts import (
     Prompt,
@@ -14,7 +14,6 @@ from himac.agent.prompts import (
 __all__ = [
     "ExecutorEpisode",
     "Prompt",
-    "StepRecord",
     "executor_prompt",
     "format_blueprint",
     "parse_action",
@@ -23,4 +22,5 @@ __all__ = [
     "render_prompt",
     "response_prefix",
     "stop_strings",
+    "Turn",
 ]

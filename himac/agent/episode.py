@@ -23,22 +23,28 @@ from himac.agent.prompts import Prompt, executor_prompt, response_prefix
 
 
 @dataclass
-class StepRecord:
-    """One executor turn: what it saw, wrote and got.
+class Turn:
+    """One generated response — the planner's blueprint or an executor turn — and what came of it.
 
-    `valid` is False when the response broke the format or the env rejected the action
-    (`info["action_valid"] is False`); `reward` is the env reward minus the invalid-action
-    penalty on such turns.
+    The one record per turn: token ids and sampling log-probs (what the learner trains on),
+    the text, and for executor turns the observation acted on (GiGPO's anchor), the parsed
+    action, whether it was valid (False when the response broke the format or the env
+    rejected the action, `info["action_valid"] is False`), `<sub_done>`, the active subgoal
+    and the reward (env reward minus the invalid-action penalty on invalid turns).
     """
 
-    prompt: Prompt
-    response: str
-    observation: str
-    action: str
-    valid: bool
-    sub_done: bool
-    subgoal_index: int
+    prompt_ids: list[int]
+    response_ids: list[int]
+    logprobs: list[float]
+    response: str = ""
+    prompt: Prompt | None = None
+    observation: str = ""
+    action: str = ""
+    valid: bool = True
+    sub_done: bool = False
+    subgoal_index: int = 0
     reward: float = 0.0
+    finish_reason: str = "stop"
 
 
 @dataclass
@@ -59,7 +65,7 @@ class ExecutorEpisode:
     active: int = 0
     segment_steps: int = 0
     history: list[tuple[str, str]] = field(default_factory=list)
-    records: list[StepRecord] = field(default_factory=list)
+    records: list[Turn] = field(default_factory=list)
     completed: list[bool] = field(default_factory=list)
     episode_return: float = 0.0
     invalid_count: int = 0
@@ -68,7 +74,7 @@ class ExecutorEpisode:
     aborted: bool = False
     abort_reason: str = ""
     _pending_prompt: tuple[Prompt, str] | None = field(default=None, init=False, repr=False)
-    _pending_step: StepRecord | None = field(default=None, init=False, repr=False)
+    _pending_step: Turn | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.subgoal_budget is not None and self.subgoal_budget < 1:
@@ -105,8 +111,11 @@ class ExecutorEpisode:
         self._pending_prompt = (prompt, style)
         return prompt
 
-    def record(self, response_text: str, *, require_think: bool = False) -> str:
-        """Parse the generated text (after the style's response prefix) and return the env action."""
+    def record(self, response_text: str, *, require_think: bool = False, prompt_ids: list[int] | None = None,
+               response_ids: list[int] | None = None, logprobs: list[float] | None = None,
+               finish_reason: str = "stop") -> str:
+        """Parse the generated text (after the style's response prefix) and return the env action;
+        the token ids and log-probs, when given, are kept on the turn for training."""
         assert self._pending_prompt is not None, "record() needs next_prompt() first"
         assert self._pending_step is None, "record() twice without observe()"
         prompt, style = self._pending_prompt
@@ -114,8 +123,9 @@ class ExecutorEpisode:
             response_prefix("executor", style) + response_text, require_think=require_think
         )
         self._pending_prompt = None
-        self._pending_step = StepRecord(
-            prompt, response_text, self.observation, action, valid, sub_done, self.active
+        self._pending_step = Turn(
+            list(prompt_ids or []), list(response_ids or []), list(logprobs or []), response_text, prompt,
+            self.observation, action, valid, sub_done, self.active, finish_reason=finish_reason,
         )
         return action
 
