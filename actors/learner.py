@@ -15,18 +15,20 @@ Batch tensors (all [B, L] unless noted; token t of `input_ids` is scored by logi
 from __future__ import annotations
 
 import copy
+import math
 import os
 import time
-from typing import Any
+from collections.abc import Iterable, Iterator
 
 import torch
 
 from himac.algorithms import losses
+from himac.config import HiMACConfig
 from himac.protocol import Batch
 
 
 class LearnerWorker:
-    def __init__(self, model_path: str, cfg: dict[str, Any], *, rank: int = 0, world_size: int = 1,
+    def __init__(self, model_path: str, cfg: HiMACConfig, *, rank: int = 0, world_size: int = 1,
                  master_addr: str = "127.0.0.1", master_port: int = 29500, num_threads: int | None = None) -> None:
         import deepspeed
         from transformers import AutoModelForCausalLM
@@ -38,47 +40,48 @@ class LearnerWorker:
         self.cuda = torch.cuda.is_available()
         deepspeed.init_distributed(dist_backend="nccl" if self.cuda else "gloo", verbose=False)
         self.rank, self.world_size = rank, world_size
-        lc, ac = cfg["learner"], cfg["algorithm"]
+        lc, ac = cfg.learner, cfg.algorithm
         self.lc, self.ac = lc, ac
-        self.temperature = float(cfg["rollout"]["temperature"]) or 1.0
-        dtype = cfg["model"]["dtype"]
+        self.spec = losses.LossSpec.from_config(ac)
+        self.temperature = float(cfg.rollout.temperature) or 1.0
+        dtype = cfg.model.dtype
         self.dtype = (torch.bfloat16 if self.cuda else torch.float32) if dtype == "auto" else getattr(torch, dtype)
-        torch.manual_seed(lc["seed"])
+        torch.manual_seed(lc.seed)
 
         model = AutoModelForCausalLM.from_pretrained(model_path, dtype=self.dtype)
-        if cfg["model"]["gradient_checkpointing"]:
+        if cfg.model.gradient_checkpointing:
             model.gradient_checkpointing_enable()
-        self.needs_ref = ac["kl_coef"] > 0 or "dgpo" in (ac["planner_loss"], ac["executor_loss"])
+        self.needs_ref = ac.kl_coef > 0 or "dgpo" in (ac.planner_loss, ac.executor_loss)
         self.ref = copy.deepcopy(model).eval().requires_grad_(False) if self.needs_ref else None
         self.tie = bool(model.config.tie_word_embeddings)
 
         ds_config = {
-            "train_micro_batch_size_per_gpu": lc["micro_batch_size"],
+            "train_micro_batch_size_per_gpu": lc.micro_batch_size,
             "gradient_accumulation_steps": 1,
             "managed_gradient_accumulation": False,
-            "gradient_clipping": lc["grad_clip"],
-            "zero_optimization": {"stage": lc["zero_stage"]},
+            "gradient_clipping": lc.grad_clip,
+            "zero_optimization": {"stage": lc.zero_stage},
             "bf16": {"enabled": self.dtype == torch.bfloat16},
             "zero_allow_untested_optimizer": True,
             "steps_per_print": 10**9,
             "wall_clock_breakdown": False,
         }
-        if lc["offload"]:
+        if lc.offload:
             ds_config["zero_optimization"]["offload_optimizer"] = {"device": "cpu", "pin_memory": self.cuda}
         params = [p for p in model.parameters() if p.requires_grad]
-        if lc["optimizer"] == "deepspeed_adam":
-            ds_config["optimizer"] = {"type": "AdamW", "params": {"lr": lc["lr"], "betas": list(lc["betas"]),
-                                                                "weight_decay": lc["weight_decay"]}}
+        if lc.optimizer == "deepspeed_adam":
+            ds_config["optimizer"] = {"type": "AdamW", "params": {"lr": lc.lr, "betas": list(lc.betas),
+                                                                "weight_decay": lc.weight_decay}}
             optimizer = None
         else:
-            optimizer = torch.optim.AdamW(params, lr=lc["lr"], betas=tuple(lc["betas"]),
-                                          weight_decay=lc["weight_decay"])
+            optimizer = torch.optim.AdamW(params, lr=lc.lr, betas=tuple(lc.betas), weight_decay=lc.weight_decay)
         self.engine, self.optimizer, _, _ = deepspeed.initialize(model=model, optimizer=optimizer,
                                                                  model_parameters=params, config=ds_config)
         self.device = self.engine.device
         if self.ref is not None:
             self.ref.to(self.device)
-        self.updates = 0
+        self.updates = 0  # RL optimizer steps taken
+        self.skipped_total = 0  # optimizer steps skipped for a non-finite loss or gradient
 
     # -- forward helpers ---------------------------------------------------------------
     def _hidden(self, model, batch: Batch) -> torch.Tensor:
@@ -100,65 +103,80 @@ class LearnerWorker:
         bias[batch["restrict"].bool()] = allowed
         return bias
 
-    @staticmethod
-    def _response_positions(batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
-        """(rows, cols) of the response tokens that get a log-prob (token t is scored by position t-1)."""
-        mask = batch["loss_mask"].bool().clone()
-        mask[:, 0] = False
-        return mask.nonzero(as_tuple=True)
-
     def _logits(self, model, hidden: torch.Tensor, rows: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
         """lm_head on selected hidden states [N, H] -> float logits [N, V], temperature and restriction applied."""
         logits = model.get_output_embeddings()(hidden).float() / self.temperature
         return logits if bias is None else logits + bias[rows]
 
+    @torch.no_grad()
     def _token_stats(self, batch: Batch, with_ref: bool, with_dgpo: bool) -> dict[str, torch.Tensor]:
-        """No-grad per-token statistics at response positions, computed chunk by chunk.
+        """Per-token statistics at the scored response positions (`losses.token_stats`, chunked).
 
-        Returns [B, L] tensors (0 off the loss mask): old_logp, and if asked ref_logp,
-        hellinger (squared Hellinger between policy and reference) and norm_entropy.
+        Returns [B, L] tensors (0 elsewhere): old_logp, and if asked ref_logp, hellinger
+        (squared Hellinger between policy and reference) and norm_entropy.
         """
         model = self.engine.module
-        rows, cols = self._response_positions(batch)
-        tokens = batch["input_ids"][rows, cols]
-        shape = batch["loss_mask"].shape
-        out = {k: torch.zeros(shape, device=self.device)
-               for k in ["old_logp"] + (["ref_logp"] if with_ref else []) + (["hellinger", "norm_entropy"] if with_dgpo else [])}
-        hid = self._hidden(model, batch)[rows, cols - 1]
+        rows, cols = losses.scored_mask(batch["loss_mask"]).nonzero(as_tuple=True)
+        hid = self._hidden(model, batch)[rows, cols - 1]  # [N, H]
         ref_hid = self._hidden(self.ref, batch)[rows, cols - 1] if with_ref else None
         bias = self._logit_bias(batch, model.get_output_embeddings().weight.shape[0])
-        chunk = int(self.ac["dgpo_chunk_size"])
-        for s in range(0, len(rows), chunk):
-            sl = slice(s, s + chunk)
-            r, c = rows[sl], cols[sl]
-            logits = self._logits(model, hid[sl], r, bias)  # [chunk, V]: one chunk of logits at a time
-            out["old_logp"][r, c] = losses.token_logprobs(logits, tokens[sl])
-            if with_ref:
-                ref_logits = self._logits(self.ref, ref_hid[sl], r, bias)
-                out["ref_logp"][r, c] = losses.token_logprobs(ref_logits, tokens[sl])
-                if with_dgpo:
-                    out["hellinger"][r, c] = losses.hellinger(logits, ref_logits)
-                    out["norm_entropy"][r, c] = losses.normalized_entropy(logits)
+        flat = losses.token_stats(
+            lambda s: self._logits(model, hid[s], rows[s], bias),
+            (lambda s: self._logits(self.ref, ref_hid[s], rows[s], bias)) if with_ref else None,
+            batch["input_ids"][rows, cols], dgpo=with_dgpo, chunk_size=self.ac.dgpo_chunk_size)
+        flat["old_logp"] = flat.pop("logp")
+        out = {}
+        for key, values in flat.items():
+            out[key] = torch.zeros(batch["loss_mask"].shape, device=self.device)
+            out[key][rows, cols] = values
         return out
 
-    def _logp_and_entropy(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
-        """Log-probs of the taken response tokens [B, L] (with grad) and their entropy [B, L].
+    def _logp_and_entropy(self, batch: Batch, with_entropy: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Log-probs of the taken response tokens [B, L] (with grad) and, if asked, their entropy [B, L].
 
         The lm_head runs only at positions that predict a response token: for agent turns the
         response is a few tokens after a long prompt, so this skips almost all of the
         [B, L, V] logits a full forward would build.
         """
         model = self.engine.module
-        rows, cols = self._response_positions(batch)
+        rows, cols = losses.scored_mask(batch["loss_mask"]).nonzero(as_tuple=True)
         hid = self._hidden(model, batch)[rows, cols - 1]  # [N, H]
         bias = self._logit_bias(batch, model.get_output_embeddings().weight.shape[0])
         logits = self._logits(model, hid, rows, bias)  # [N, V]
-        logp = torch.zeros(batch["loss_mask"].shape, device=self.device, dtype=torch.float)
-        ent = torch.zeros_like(logp)
-        logp = logp.index_put((rows, cols), losses.token_logprobs(logits, batch["input_ids"][rows, cols]))
-        if self.ac["entropy_coef"] > 0:
-            ent = ent.index_put((rows, cols), losses.entropy(logits))
+        zeros = torch.zeros(batch["loss_mask"].shape, device=self.device, dtype=torch.float)
+        logp = zeros.index_put((rows, cols), losses.token_logprobs(logits, batch["input_ids"][rows, cols]))
+        ent = zeros.index_put((rows, cols), losses.entropy(logits)) if with_entropy else None
         return logp, ent
+
+    # -- optimizer steps ------------------------------------------------------------------
+    def _backward(self, loss: torch.Tensor) -> None:
+        """Accumulate gradients; a non-finite loss is made to leave a non-finite gradient, so `_step` skips."""
+        if not bool(torch.isfinite(loss)):
+            loss = loss * float("nan")
+        self.engine.backward(loss, scale_wrt_gas=False)
+
+    def _step(self) -> float | None:
+        """Apply the accumulated gradient unless its norm is non-finite.
+
+        Returns the pre-clipping gradient norm, or None when the step was skipped (gradients
+        dropped, weights untouched). DeepSpeed's ZeRO and bf16 optimizers (those with an
+        `overflow` flag) test the norm and skip by themselves; with a plain torch optimizer the
+        gradients are whole on every rank and the norm is tested here, before `engine.step`.
+        Either way every rank sees the same reduced gradient and takes the same decision.
+        """
+        if hasattr(self.optimizer, "overflow"):
+            skipped = self.engine.skipped_steps
+            self.engine.step()
+            if self.engine.skipped_steps > skipped:
+                return None
+            return float(self.engine.get_global_grad_norm() or 0.0)
+        norms = [torch.linalg.vector_norm(p.grad) for p in self.engine.module.parameters() if p.grad is not None]
+        norm = float(torch.linalg.vector_norm(torch.stack(norms))) if norms else 0.0
+        if not math.isfinite(norm):
+            self.engine.zero_grad()
+            return None
+        self.engine.step()
+        return norm
 
     # -- public API --------------------------------------------------------------------
     @torch.no_grad()
@@ -170,129 +188,129 @@ class LearnerWorker:
         return logp[len(prompt_ids) - 1:].tolist()
 
     def update(self, batch: Batch) -> dict[str, float]:
-        """One learning step on this rank's shard: stats, then `ppo_epochs` optimizer steps."""
+        """One learning step on this rank's shard: token statistics, then `ppo_epochs` optimizer steps.
+
+        Metrics: actor/* from `losses.policy_loss` (means over micro-batches; *_max keys: max),
+        dgpo/*, actor/grad_norm (mean over the steps taken; NaN if none) and actor/skipped_steps
+        (steps skipped for a non-finite loss or gradient).
+        """
         batch = batch.to(self.device)
         t0 = time.perf_counter()
-        use_dgpo = batch["use_dgpo"].bool()
-        with_dgpo = bool(use_dgpo.any())
         self.engine.module.eval()
-        with torch.no_grad():
-            stats = self._token_stats(batch, with_ref=self.needs_ref, with_dgpo=with_dgpo)
-        mask = batch["loss_mask"].float()
-        mask[:, 0] = 0
-        adv = batch["advantages"].float()[:, None].expand_as(mask).clone()  # [B, L]
-        metrics: dict[str, float] = {}
-        if with_dgpo:
-            w = losses.dgpo_weights_from_stats(stats["hellinger"], stats["norm_entropy"], mask,
-                                               tau=self.ac["dgpo_tau"], kappa=self.ac["dgpo_kappa"])
-            adv = torch.where(use_dgpo[:, None], adv * w, adv)
-            d = mask * use_dgpo[:, None]
-            metrics["dgpo/hellinger_mean"] = float((stats["hellinger"] * d).sum() / d.sum().clamp(min=1))
-            metrics["dgpo/weight_max"] = float((w * d).max())
-        batch.tensors.update(stats, token_adv=adv, mask_f=mask)
+        stats = self._token_stats(batch, with_ref=self.needs_ref, with_dgpo=bool(batch["use_dgpo"].any()))
+        batch.tensors.update(stats, mask_f=losses.scored_mask(batch["loss_mask"]).float())
+        if "weights" not in batch.tensors:
+            batch.tensors["weights"] = torch.ones(len(batch), device=self.device)
         t1 = time.perf_counter()
 
         self.engine.module.train()
-        if "weights" not in batch.tensors:
-            batch.tensors["weights"] = torch.ones(len(batch), device=self.device)
-        n_total = self._loss_units(mask, batch["weights"])
-        agg_metrics: dict[str, list[float]] = {}
-        for _ in range(self.ac["ppo_epochs"]):
-            for mb in batch.micro_batches(self.lc["micro_batch_size"]):
-                m, wts = mb["mask_f"], mb["weights"]
-                n_mb = self._loss_units(m, wts)
+        n_total = self._loss_units(batch["mask_f"], batch["weights"])
+        per_key: dict[str, list[float]] = {}
+        norms: list[float] = []
+        skipped = 0
+        for _ in range(self.ac.ppo_epochs):
+            for mb in batch.micro_batches(self.lc.micro_batch_size):
+                n_mb = self._loss_units(mb["mask_f"], mb["weights"])
                 if n_mb == 0:
                     continue
-                logp, ent = self._logp_and_entropy(mb)
-                loss, pm = losses.ppo_clip_loss(
-                    logp, mb["old_logp"], mb["token_adv"], m, clip_low=self.ac["clip_low"],
-                    clip_high=self.ac["clip_high"], clip_c=self.ac["dual_clip_c"], agg=self.ac["loss_agg"],
-                    weights=wts)
-                if self.ac["kl_coef"] > 0:
-                    km = m * (~mb["use_dgpo"].bool())[:, None]  # DGPO samples carry no KL term
-                    kl = losses.aggregate(losses.kl(logp, mb["ref_logp"], self.ac["kl_kind"]), km, self.ac["loss_agg"], wts)
-                    loss = loss + self.ac["kl_coef"] * kl
-                    pm["kl"] = float(kl.detach())
-                if self.ac["entropy_coef"] > 0:
-                    e = losses.aggregate(ent, m, self.ac["loss_agg"], wts)
-                    loss = loss - self.ac["entropy_coef"] * e
-                    pm["entropy"] = float(e.detach())
-                self.engine.backward(loss * (n_mb / n_total), scale_wrt_gas=False)
+                logp, ent = self._logp_and_entropy(mb, with_entropy=self.spec.entropy_coef > 0)
+                loss, pm = losses.policy_loss(
+                    logp, mb["old_logp"], mb["advantages"], mb["mask_f"], self.spec,
+                    ref_logp=mb.tensors.get("ref_logp"), use_dgpo=mb["use_dgpo"], hellinger=mb.tensors.get("hellinger"),
+                    norm_entropy=mb.tensors.get("norm_entropy"), token_entropy=ent, weights=mb["weights"])
+                self._backward(loss * (n_mb / n_total))
                 for k, v in pm.items():
-                    agg_metrics.setdefault(k, []).append(float(v))
-            grad_norm = self._grad_norm()
-            self.engine.step()
-            self.updates += 1
-            agg_metrics.setdefault("grad_norm", []).append(grad_norm or float(self.engine.get_global_grad_norm() or 0.0))
+                    per_key.setdefault(k, []).append(v)
+            norm = self._step()
+            if norm is None:
+                skipped += 1
+            else:
+                norms.append(norm)
+                self.updates += 1
+        self.skipped_total += skipped
         t2 = time.perf_counter()
-        metrics.update({f"actor/{k}": sum(v) / len(v) for k, v in agg_metrics.items()})
+        metrics = {(k if "/" in k else f"actor/{k}"): max(v) if k.endswith("_max") else sum(v) / len(v)
+                   for k, v in per_key.items()}  # namespaced keys (dgpo/...) keep their name
+        metrics["actor/grad_norm"] = sum(norms) / len(norms) if norms else float("nan")
+        metrics["actor/skipped_steps"] = float(skipped)
         metrics["timing/logprob"] = t1 - t0
         metrics["timing/update"] = t2 - t1
         return metrics
 
     def _loss_units(self, mask: torch.Tensor, weights: torch.Tensor) -> float:
         """What the loss averages over: weighted tokens (token-mean) or weighted sequences."""
-        per_row = mask.sum(1) if self.ac["loss_agg"] == "token-mean" else (mask.sum(1) > 0).float()
+        per_row = mask.sum(1) if self.ac.loss_agg == "token-mean" else (mask.sum(1) > 0).float()
         return float((per_row * weights).sum())
-
-    def _grad_norm(self) -> float | None:
-        """Pre-clipping gradient norm where gradients are whole on this rank (ZeRO 0/1)."""
-        if self.lc["zero_stage"] >= 2:
-            return None  # partitioned: DeepSpeed reports it after step()
-        grads = [p.grad for p in self.engine.module.parameters() if p.grad is not None]
-        return float(torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))) if grads else 0.0
 
     def sft(self, batch: Batch, steps: int, batch_size: int = 256, lr: float | None = None) -> float:
         """Behaviour cloning on (prompt, expert response) pairs: `steps` optimizer steps, each on
         a random mini-batch of `batch_size` samples, at learning rate `lr` (default: the RL
-        one, restored afterwards); returns the last step's mean NLL."""
+        one, restored afterwards); returns the last step's mean NLL. Steps with a non-finite
+        loss or gradient are skipped and counted in `skipped_total`."""
         batch = batch.to(self.device)
         rl_lrs = [g["lr"] for g in self.optimizer.param_groups]
         for g in self.optimizer.param_groups:
             g["lr"] = lr or g["lr"]
         self.engine.module.train()
-        gen = torch.Generator().manual_seed(self.lc["seed"] + self.rank)
+        gen = torch.Generator().manual_seed(self.lc.seed + self.rank)
         nll_last = 0.0
         for _ in range(steps):
             mini = batch.select(torch.randperm(len(batch), generator=gen)[:batch_size])
-            mask = mini["loss_mask"].float()
-            mask[:, 0] = 0
-            total = float(mask.sum())
+            total = float(losses.scored_mask(mini["loss_mask"]).sum())
             nll_last = 0.0
-            for mb in mini.micro_batches(self.lc["micro_batch_size"]):
-                m = mb["loss_mask"].float()
-                m[:, 0] = 0
+            for mb in mini.micro_batches(self.lc.micro_batch_size):
+                m = losses.scored_mask(mb["loss_mask"]).float()
                 if m.sum() == 0:
                     continue
-                logp, _ = self._logp_and_entropy(mb)
+                logp, _ = self._logp_and_entropy(mb, with_entropy=False)
                 nll = -(logp * m).sum() / total
-                self.engine.backward(nll, scale_wrt_gas=False)
+                self._backward(nll)
                 nll_last += float(nll.detach())
-            self.engine.step()
+            if self._step() is None:
+                self.skipped_total += 1
         for g, rl_lr in zip(self.optimizer.param_groups, rl_lrs):
             g["lr"] = rl_lr
         if self.ref is not None:  # the warm-started policy is the reference for KL / DGPO
             self.ref.load_state_dict(self.engine.module.state_dict())
         return nll_last
 
-    def export_weights(self) -> dict[str, torch.Tensor]:
-        """Full (gathered) weights on CPU, in Hugging Face checkpoint names."""
+    def _full_parameters(self) -> Iterator[tuple[str, torch.Tensor]]:
+        """(name, whole parameter) pairs; under ZeRO-3 each is gathered while it is yielded."""
         model = self.engine.module
-        if self.lc["zero_stage"] == 3:
-            import deepspeed
+        if self.lc.zero_stage != 3:
+            yield from model.named_parameters()
+            return
+        import deepspeed
 
-            out = {}
-            for name, p in model.named_parameters():
-                with deepspeed.zero.GatheredParameters([p]):
-                    out[name] = p.detach().cpu().clone()
-            return out
-        sd = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
-        if self.tie:
-            sd.pop("lm_head.weight", None)
-        return sd
+        for name, p in model.named_parameters():
+            with deepspeed.zero.GatheredParameters([p]):
+                yield name, p
+
+    @staticmethod
+    def _refuse_nonfinite(named: Iterable[tuple[str, torch.Tensor]], action: str) -> None:
+        """Raise RuntimeError naming the non-finite weights, if there are any."""
+        counts = ((name, int((~torch.isfinite(t.detach())).sum())) for name, t in named)
+        bad = {name: n for name, n in counts if n}
+        if bad:
+            shown = ", ".join(f"{name} ({n})" for name, n in list(bad.items())[:5])
+            raise RuntimeError(f"refusing to {action}: {sum(bad.values())} non-finite value(s) in {len(bad)} "
+                               f"parameter tensor(s): {shown}{', ...' if len(bad) > 5 else ''}")
+
+    def export_weights(self) -> dict[str, torch.Tensor]:
+        """Full (gathered) weights on CPU, in Hugging Face checkpoint names; refuses non-finite weights."""
+        if self.lc.zero_stage == 3:
+            out = {name: p.detach().cpu().clone() for name, p in self._full_parameters()}
+        else:
+            out = {k: v.detach().cpu().clone() for k, v in self.engine.module.state_dict().items()}
+            if self.tie:
+                out.pop("lm_head.weight", None)
+        self._refuse_nonfinite(out.items(), "export the weights")
+        return out
 
     # -- checkpoints --------------------------------------------------------------------
     def save(self, path: str) -> None:
+        """DeepSpeed checkpoint (weights, optimizer, update count) and the reference; refuses non-finite weights."""
+        self._refuse_nonfinite(self._full_parameters(), f"write a checkpoint to {path}")
         self.engine.save_checkpoint(path, tag="learner", client_state={"updates": self.updates})
         if self.ref is not None and self.rank == 0:
             torch.save(self.ref.state_dict(), os.path.join(path, "reference.pt"))
@@ -307,7 +325,7 @@ class LearnerWorker:
             self.ref.load_state_dict(torch.load(ref_path, map_location=self.device))
 
     def save_hf(self, path: str) -> None:
-        """Save the current policy as a Hugging Face model directory (rank 0)."""
+        """Save the current policy as a Hugging Face model directory (rank 0); refuses non-finite weights."""
         if self.rank == 0:
             self.engine.module.save_pretrained(path, state_dict=self.export_weights(), safe_serialization=True)
 

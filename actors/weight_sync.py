@@ -14,6 +14,7 @@ are never served silently.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import ray
@@ -73,11 +74,21 @@ class NcclSync:
         return ray.get(recv, timeout=timeout)[0]
 
 
+def max_logprob_diff(a: list[float], b: list[float]) -> float:
+    """Max |a_t - b_t| over two log-prob lists; inf when any value is NaN or infinite, or the lengths differ.
+
+    A probe that cannot be compared (broken weights, a truncated answer, nothing scored) fails.
+    """
+    if not a or len(a) != len(b) or not all(math.isfinite(x) for x in a + b):
+        return math.inf
+    return max(abs(x - y) for x, y in zip(a, b))
+
+
 def parity_probe(learner_rank0, rollout_worker, prompt_ids: list[int], response_ids: list[int],
                  timeout: float = 300.0) -> float:
-    """Max |logp_rollout - logp_learner| over the response tokens of a fixed probe."""
+    """Max |logp_rollout - logp_learner| over the response tokens of a fixed probe (inf if not comparable)."""
     a, b = ray.get(
         [learner_rank0.score.remote(prompt_ids, response_ids), rollout_worker.score.remote(prompt_ids, response_ids)],
         timeout=timeout,
     )
-    return max(abs(x - y) for x, y in zip(a, b))
+    return max_logprob_diff(a, b)

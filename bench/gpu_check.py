@@ -68,14 +68,14 @@ def _full_stats(h, rh, w, rw, ids):
 def learner_and_sync(path: str, samples: int, length: int) -> None:
     from actors.learner import LearnerWorker
     from actors.rollout import HFEngine
-    from himac.config import load_config, to_dict
+    from himac.config import load_config
     from himac.samples import TrainSample, to_batch
 
     results = {}
     for loss in ("ppo", "dgpo"):
         cfg = load_config("configs/sokoban.yaml", [f"algorithm.executor_loss={loss}", "learner.zero_stage=2",
                                                     "learner.micro_batch_size=8", "algorithm.kl_coef=0.01"])
-        lw = LearnerWorker(path, to_dict(cfg), master_port=29600 + len(results))
+        lw = LearnerWorker(path, cfg, master_port=29600 + len(results))
         g = torch.Generator().manual_seed(0)
         data = [TrainSample(torch.randint(1, 1000, (length - 64,), generator=g).tolist(),
                             torch.randint(1, 1000, (64,), generator=g).tolist(), float(i % 2) * 2 - 1, "executor")

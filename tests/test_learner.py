@@ -1,8 +1,15 @@
-"""The DeepSpeed learner in-process (gloo, CPU): the update moves probability the right way."""
+"""The DeepSpeed learner in-process (gloo, CPU): the update moves probability the right way,
+a non-finite loss or gradient skips the step, and non-finite weights are never saved."""
+
+import dataclasses
+import math
+import os
 
 import pytest
+import torch
 
-from himac.config import load_config, to_dict
+from actors.weight_sync import max_logprob_diff
+from himac.config import load_config
 from himac.samples import TrainSample, to_batch
 
 
@@ -17,7 +24,7 @@ def learner_and_tok(tiny_model):
                                                      "algorithm.entropy_coef=0.01"])
     from actors.placement import free_port
 
-    return LearnerWorker(tiny_model, to_dict(cfg), master_port=free_port()), AutoTokenizer.from_pretrained(tiny_model)
+    return LearnerWorker(tiny_model, cfg, master_port=free_port()), AutoTokenizer.from_pretrained(tiny_model)
 
 
 @pytest.mark.timeout(300)
@@ -51,3 +58,92 @@ def test_behaviour_cloning_fits_expert_actions(learner_and_tok):
     # BC trains the distribution restricted to the action words: "left" must dominate it
     score = {w: lw.score(prompt, enc(w))[0] for w in ["up", "down", "left", "right"]}
     assert all(score["left"] > score[w] + 1.0 for w in ["up", "down", "right"])
+
+
+def _weights(lw) -> dict[str, torch.Tensor]:
+    return {n: p.detach().clone() for n, p in lw.engine.module.named_parameters()}
+
+
+def _same(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
+    return all(torch.equal(a[n], b[n]) for n in a)
+
+
+def _action_batch(tok, advantages):
+    enc = lambda s: tok.encode(s, add_special_tokens=False)  # noqa: E731
+    prompt = enc("goal: push\n#####\n#_PX_O#\n#####\n<action>")
+    allowed = sorted(enc(w)[0] for w in ["up", "down", "left", "right"])
+    samples = [TrainSample(prompt, enc(w), a, "executor", True) for w, a in zip(["right", "up"], advantages)]
+    return to_batch(samples, tok.eos_token_id, allowed_ids=allowed)
+
+
+@pytest.mark.timeout(300)
+def test_nan_loss_skips_the_step_and_the_next_step_is_clean(learner_and_tok):
+    lw, tok = learner_and_tok
+    before, updates, total = _weights(lw), lw.updates, lw.skipped_total
+    m = lw.update(_action_batch(tok, [1.0, float("nan")]))  # a NaN advantage: the loss is NaN
+    assert m["actor/skipped_steps"] == 1 and math.isnan(m["actor/grad_norm"])
+    assert _same(before, _weights(lw)) and lw.updates == updates and lw.skipped_total == total + 1
+    # the poisoned gradient was dropped: the next update steps, from the same weights
+    m = lw.update(_action_batch(tok, [1.0, -1.0]))
+    assert m["actor/skipped_steps"] == 0 and math.isfinite(m["actor/grad_norm"]) and m["actor/grad_norm"] > 0
+    assert not _same(before, _weights(lw)) and lw.updates == updates + 1
+
+
+@pytest.mark.timeout(300)
+def test_nonfinite_loss_with_finite_gradient_skips_the_step(learner_and_tok, monkeypatch):
+    """A NaN reference log-prob makes the k1 KL term NaN while its gradient (1 per token) stays finite."""
+    lw, tok = learner_and_tok
+    stats = lw._token_stats
+    monkeypatch.setattr(lw, "spec", dataclasses.replace(lw.spec, kl_coef=0.1, kl_kind="k1"))
+    monkeypatch.setattr(lw, "_token_stats", lambda b, **kw: {**stats(b, **kw),
+                                                             "ref_logp": torch.full(b["loss_mask"].shape, math.nan)})
+    before = _weights(lw)
+    m = lw.update(_action_batch(tok, [1.0, -1.0]))
+    assert math.isnan(m["actor/kl"]) and m["actor/skipped_steps"] == 1
+    assert _same(before, _weights(lw))
+
+
+@pytest.mark.timeout(300)
+def test_nonfinite_gradient_skips_update_and_sft_steps(learner_and_tok):
+    lw, tok = learner_and_tok
+    param = next(p for p in lw.engine.module.parameters() if p.requires_grad)
+    hook = param.register_hook(lambda g: g * float("inf"))  # finite loss, non-finite gradient
+    try:
+        before, total = _weights(lw), lw.skipped_total
+        m = lw.update(_action_batch(tok, [1.0, -1.0]))
+        assert m["actor/skipped_steps"] == 1 and math.isfinite(m["actor/approx_kl"])
+        lw.sft(_action_batch(tok, [0.0, 0.0]), steps=2, batch_size=2, lr=1e-2)
+        assert _same(before, _weights(lw)) and lw.skipped_total == total + 3
+        assert [g["lr"] for g in lw.optimizer.param_groups] == [1e-3] * len(lw.optimizer.param_groups)
+    finally:
+        hook.remove()
+
+
+@pytest.mark.timeout(300)
+def test_checkpoints_refuse_nonfinite_weights(learner_and_tok, tmp_path):
+    lw, _ = learner_and_tok
+    name, param = next((n, p) for n, p in lw.engine.module.named_parameters() if p.dim() == 2)
+    kept = param.detach()[0, 0].item()
+    with torch.no_grad():
+        param[0, 0] = float("nan")
+    try:
+        with pytest.raises(RuntimeError, match=rf"1 non-finite value\(s\) in 1 parameter tensor\(s\): {name} \(1\)"):
+            lw.save(str(tmp_path / "ckpt"))
+        with pytest.raises(RuntimeError, match="refusing to export the weights: 1 non-finite"):
+            lw.save_hf(str(tmp_path / "hf"))
+        with pytest.raises(RuntimeError, match="non-finite"):
+            lw.export_weights()
+        assert os.listdir(tmp_path) == []  # nothing written
+    finally:
+        with torch.no_grad():
+            param[0, 0] = kept
+    lw.save(str(tmp_path / "ckpt"))  # finite again: saved
+    assert os.listdir(tmp_path / "ckpt")
+
+
+def test_parity_diff_fails_on_nonfinite_or_mismatched_log_probs():
+    assert max_logprob_diff([-1.0, -2.0], [-1.5, -2.0]) == pytest.approx(0.5)
+    nan = float("nan")
+    for a, b in [([nan, -1.0], [-1.0, -1.0]), ([-1.0, -1.0], [-1.0, nan]), ([-1.0, nan], [-1.0, nan]),
+                 ([-math.inf], [-math.inf]), ([-1.0], [-1.0, -2.0]), ([], [])]:
+        assert max_logprob_diff(a, b) == math.inf

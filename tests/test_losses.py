@@ -1,4 +1,7 @@
-"""Losses and DGPO statistics against hand-computed values and brute-force references."""
+"""Losses and DGPO statistics against hand-computed values and brute-force references.
+
+`policy_loss` and `token_stats` are what the learner runs; the other functions are their parts.
+"""
 
 import math
 
@@ -11,19 +14,22 @@ from torch.utils._pytree import tree_flatten
 
 import himac.algorithms.losses as losses
 from himac.algorithms.losses import (
+    AGGREGATION_MODES,
+    LossSpec,
     aggregate,
-    dgpo_loss,
-    dgpo_stats,
-    dgpo_stats_chunked,
     dgpo_token_weights,
     dgpo_weights_from_stats,
     entropy,
     hellinger,
     kl,
     normalized_entropy,
+    policy_loss,
     ppo_clip_loss,
+    scored_mask,
     token_logprobs,
+    token_stats,
 )
+from himac.config import AlgorithmConfig
 
 # ---------------------------------------------------------------- KL and aggregation
 
@@ -279,43 +285,167 @@ def test_dgpo_weights_are_constants():
     assert not dgpo_token_weights(logits, ref_logits, mask).requires_grad
 
 
-def test_dgpo_loss_is_ppo_on_weighted_advantages():
+def test_policy_loss_dgpo_rows_are_ppo_on_weighted_advantages_without_kl():
     logits, ref_logits, mask = _dgpo_batch()
     weights = dgpo_token_weights(logits, ref_logits, mask)
     gen = torch.Generator().manual_seed(3)
     old = -torch.rand(3, 6, generator=gen)
     logp = (old + 0.3 * torch.randn(3, 6, generator=gen)).requires_grad_(True)
+    ref_logp = old - 1.0  # far from logp: any KL leaking into the loss would show
     adv = torch.tensor([1.0, -0.5, 2.0])
-    loss, metrics = dgpo_loss(logp, old, adv, weights, mask, clip_c=3.0)
+    spec = LossSpec(dual_clip_c=3.0, kl_coef=0.5)
+    loss, metrics = policy_loss(logp, old, adv, mask, spec, ref_logp=ref_logp, use_dgpo=torch.ones(3, dtype=torch.bool),
+                                hellinger=hellinger(logits, ref_logits), norm_entropy=normalized_entropy(logits))
     ref_loss, _ = ppo_clip_loss(logp, old, adv[:, None] * weights, mask, clip_c=3.0)
     assert loss.item() == pytest.approx(ref_loss.item())
-    assert metrics["weight_max"] == pytest.approx(weights.max().item())
-    ones_loss, _ = dgpo_loss(logp, old, adv, mask.float(), mask)
-    assert ones_loss.item() == pytest.approx(ppo_clip_loss(logp, old, adv, mask)[0].item())
+    assert metrics["kl"] == 0.0
+    assert metrics["dgpo/weight_max"] == pytest.approx(weights.max().item())
 
 
-def test_dgpo_stats_chunked_matches_unchunked():
-    gen = torch.Generator().manual_seed(4)
-    n, h, v = 37, 8, 50
-    hidden, ref_hidden = torch.randn(n, h, generator=gen), torch.randn(n, h, generator=gen)
-    weight, ref_weight = torch.randn(v, h, generator=gen), torch.randn(v, h, generator=gen)
-    ids = torch.randint(0, v, (n,), generator=gen)
-    logits, ref_logits = hidden @ weight.T, ref_hidden @ ref_weight.T
-    full = dgpo_stats(logits, ref_logits, ids)
-    torch.testing.assert_close(full.hellinger, hellinger(logits, ref_logits))
-    torch.testing.assert_close(full.norm_entropy, normalized_entropy(logits))
-    torch.testing.assert_close(full.logp, token_logprobs(logits, ids))
-    for chunk in (1, 8, 64):
-        for stats in (
-            dgpo_stats_chunked(hidden, ref_hidden, weight, ref_weight, ids, chunk_size=chunk),
-            dgpo_stats(logits, ref_logits, ids, chunk_size=chunk),
-        ):
-            for got, want in zip(stats, full):
-                torch.testing.assert_close(got, want, atol=1e-5, rtol=0)
-    batched = dgpo_stats(
-        logits.reshape(1, n, v), ref_logits.reshape(1, n, v), ids.reshape(1, n), chunk_size=5
+def _hand_batch():
+    """Row 0 is a DGPO row (2 valid tokens, then padding), row 1 a PPO row (3 tokens)."""
+    old = torch.full((2, 3), -1.0)
+    logp = (old + torch.tensor([[math.log(1.1), 0.0, 5.0], [0.0, 0.0, 0.0]])).requires_grad_(True)
+    ref_logp = logp.detach() - torch.tensor([[5.0, 5.0, 5.0], [0.2, 0.4, 0.6]])
+    return dict(
+        logp=logp, old_logp=old, adv=torch.tensor([2.0, 1.0]), mask=torch.tensor([[1, 1, 0], [1, 1, 1]]),
+        ref_logp=ref_logp, use_dgpo=torch.tensor([True, False]),
+        hellinger=torch.tensor([[0.5, 0.0, 0.9], [0.3, 0.3, 0.3]]), norm_entropy=torch.ones(2, 3),
+        token_entropy=torch.tensor([[1.0, 2.0, 9.0], [0.5, 0.5, 0.5]], requires_grad=True),
     )
-    assert batched.hellinger.shape == (1, n)
+
+
+def _call(b, spec, weights=None):
+    return policy_loss(b["logp"], b["old_logp"], b["adv"], b["mask"], spec, ref_logp=b["ref_logp"],
+                       use_dgpo=b["use_dgpo"], hellinger=b["hellinger"], norm_entropy=b["norm_entropy"],
+                       token_entropy=b["token_entropy"], weights=weights)
+
+
+def test_policy_loss_hand_values_dgpo_row_ppo_row_kl_and_entropy():
+    b = _hand_batch()
+    loss, metrics = _call(b, LossSpec(kl_coef=0.1, kl_kind="k1", entropy_coef=0.01))
+    # DGPO row: scores s = d * H~ = [0.5, 0], s / tau = [1, 0], w = 2 softmax = [2e, 2] / (e + 1);
+    # token advantages 2 w; ratios [1.1, 1] (unclipped): PPO terms -2 w r.
+    e = math.e
+    w = [2 * e / (e + 1), 2 / (e + 1)]
+    ppo = (-2 * w[0] * 1.1 - 2 * w[1] - 3.0) / 5  # token-mean over the 5 valid tokens
+    kl_row1 = (0.2 + 0.4 + 0.6) / 3  # k1 on the PPO row only
+    ent = (1.0 + 2.0 + 0.5 * 3) / 5
+    assert loss.item() == pytest.approx(ppo + 0.1 * kl_row1 - 0.01 * ent, abs=1e-6)
+    assert metrics["kl"] == pytest.approx(kl_row1, abs=1e-6)
+    assert metrics["entropy"] == pytest.approx(ent)
+    assert metrics["dgpo/weight_max"] == pytest.approx(w[0])
+    assert metrics["dgpo/hellinger_mean"] == pytest.approx(0.25)
+    loss.backward()
+    # d/d logp: -A_t r_t / 5 (PPO) + 0.1 / 3 (k1 mean over the PPO row's 3 tokens); no KL on row 0.
+    expected = torch.tensor([[-2 * w[0] * 1.1 / 5, -2 * w[1] / 5, 0.0], [-1 / 5 + 0.1 / 3] * 3])
+    torch.testing.assert_close(b["logp"].grad, expected)
+
+
+def test_policy_loss_entropy_term_is_a_bonus():
+    b = _hand_batch()
+    spec = LossSpec(kl_coef=0.1, kl_kind="k1")
+    base, _ = _call(b, spec)
+    with_bonus, _ = _call(b, LossSpec(kl_coef=0.1, kl_kind="k1", entropy_coef=0.2))
+    assert (with_bonus - base).item() == pytest.approx(-0.2 * (1.0 + 2.0 + 1.5) / 5)
+    with_bonus.backward()
+    # minimising the loss raises the entropy of the valid tokens; padding gets no gradient
+    expected = torch.tensor([[-0.2 / 5, -0.2 / 5, 0.0], [-0.2 / 5] * 3])
+    torch.testing.assert_close(b["token_entropy"].grad, expected)
+
+
+@pytest.mark.parametrize("agg", AGGREGATION_MODES)
+def test_policy_loss_weights_equal_repeated_rows(agg):
+    b = _hand_batch()
+    spec = LossSpec(dual_clip_c=3.0, loss_agg=agg, kl_coef=0.1, entropy_coef=0.05)
+    loss_w, m_w = _call(b, spec, weights=torch.tensor([3.0, 1.0]))
+    (g_w,) = torch.autograd.grad(loss_w, b["logp"])
+    rep = torch.tensor([0, 0, 0, 1])  # row 0 three times
+    logp = b["logp"].detach()[rep].requires_grad_(True)
+    r = {k: (v.detach()[rep] if isinstance(v, torch.Tensor) else v) for k, v in b.items()}
+    r["logp"] = logp
+    loss_r, m_r = _call(r, spec)
+    (g_r,) = torch.autograd.grad(loss_r, logp)
+    assert loss_w.item() == pytest.approx(loss_r.item(), abs=1e-6)
+    torch.testing.assert_close(g_w, torch.stack([g_r[:3].sum(0), g_r[3]]))
+    assert m_w == pytest.approx(m_r)
+
+
+def _old_learner_loss(logp, old, adv, mask, ref_logp, use_dgpo, hell, nent, ent, weights, ac):
+    """The loss `LearnerWorker.update` assembled inline before `policy_loss` existed."""
+    mask = scored_mask(mask).float()
+    token_adv = adv.float()[:, None].expand_as(mask).clone()
+    w = dgpo_weights_from_stats(hell, nent, mask, tau=ac.dgpo_tau, kappa=ac.dgpo_kappa)
+    token_adv = torch.where(use_dgpo[:, None], token_adv * w, token_adv)
+    loss, _ = ppo_clip_loss(logp, old, token_adv, mask, clip_low=ac.clip_low, clip_high=ac.clip_high,
+                            clip_c=ac.dual_clip_c, agg=ac.loss_agg, weights=weights)
+    km = mask * (~use_dgpo)[:, None]
+    loss = loss + ac.kl_coef * aggregate(kl(logp, ref_logp, ac.kl_kind), km, ac.loss_agg, weights)
+    return loss - ac.entropy_coef * aggregate(ent, mask, ac.loss_agg, weights)
+
+
+@pytest.mark.parametrize("agg", AGGREGATION_MODES)
+@pytest.mark.parametrize("kind, clip_c", [("k3", None), ("k2", 3.0)])
+def test_policy_loss_matches_the_old_learner_formula(agg, kind, clip_c):
+    gen = torch.Generator().manual_seed(7)
+    b, t = 5, 6
+    old = -torch.rand(b, t, generator=gen) * 3
+    logp = (old + 0.4 * torch.randn(b, t, generator=gen)).requires_grad_(True)
+    ref = old + 0.3 * torch.randn(b, t, generator=gen)
+    loss_mask = (torch.rand(b, t, generator=gen) < 0.7).long()
+    loss_mask[:, 0] = 1  # column 0 is never scored, whatever the mask says
+    adv = torch.randn(b, generator=gen)
+    use_dgpo = torch.tensor([True, False, True, False, False])
+    hell, nent = torch.rand(b, t, generator=gen), torch.rand(b, t, generator=gen)
+    ent = torch.rand(b, t, generator=gen).requires_grad_(True)
+    weights = torch.tensor([1.0, 2.0, 1.0, 3.0, 1.0])
+    ac = AlgorithmConfig(loss_agg=agg, kl_kind=kind, dual_clip_c=clip_c, kl_coef=0.05, entropy_coef=0.01,
+                         clip_high=0.28, dgpo_tau=0.3, dgpo_kappa=2.0)
+    want = _old_learner_loss(logp, old, adv, loss_mask, ref, use_dgpo, hell, nent, ent, weights, ac)
+    got, _ = policy_loss(logp, old, adv, scored_mask(loss_mask), LossSpec.from_config(ac), ref_logp=ref,
+                         use_dgpo=use_dgpo, hellinger=hell, norm_entropy=nent, token_entropy=ent, weights=weights)
+    assert got.item() == pytest.approx(want.item(), rel=1e-6, abs=1e-7)
+    g_want = torch.autograd.grad(want, (logp, ent))
+    g_got = torch.autograd.grad(got, (logp, ent))
+    for a, c in zip(g_got, g_want):
+        torch.testing.assert_close(a, c)
+
+
+def test_loss_spec_from_config_reads_the_algorithm_section():
+    ac = AlgorithmConfig(clip_low=0.1, dual_clip_c=2.5, loss_agg="seq-mean-token-mean", kl_coef=0.02, kl_kind="abs",
+                         entropy_coef=0.003, dgpo_tau=0.7, dgpo_kappa=0.5)
+    assert LossSpec.from_config(ac) == LossSpec(0.1, 0.2, 2.5, "seq-mean-token-mean", 0.02, "abs", 0.003, 0.7, 0.5)
+
+
+def test_scored_mask_drops_the_first_column_only():
+    loss_mask = torch.tensor([[1, 1, 0], [0, 1, 1]])
+    assert scored_mask(loss_mask).tolist() == [[False, True, False], [False, True, True]]
+    assert loss_mask[0, 0] == 1  # the input is not modified
+
+
+def _projections(n, h, v, seed, scale=1.0):
+    gen = torch.Generator().manual_seed(seed)
+    hidden, ref_hidden = torch.randn(n, h, generator=gen), torch.randn(n, h, generator=gen)
+    weight, ref_weight = torch.randn(v, h, generator=gen) * scale, torch.randn(v, h, generator=gen) * scale
+    ids = torch.randint(0, v, (n,), generator=gen)
+    return hidden, ref_hidden, weight, ref_weight, ids
+
+
+def test_token_stats_chunked_matches_direct():
+    hidden, ref_hidden, weight, ref_weight, ids = _projections(37, 8, 50, seed=4)
+    logits, ref_logits = hidden @ weight.T, ref_hidden @ ref_weight.T
+    for chunk in (1, 8, 64):
+        stats = token_stats(lambda s: hidden[s] @ weight.T, lambda s: ref_hidden[s] @ ref_weight.T, ids,
+                            dgpo=True, chunk_size=chunk)
+        torch.testing.assert_close(stats["logp"], token_logprobs(logits, ids), atol=1e-5, rtol=0)
+        torch.testing.assert_close(stats["ref_logp"], token_logprobs(ref_logits, ids), atol=1e-5, rtol=0)
+        torch.testing.assert_close(stats["hellinger"], hellinger(logits, ref_logits), atol=1e-5, rtol=0)
+        torch.testing.assert_close(stats["norm_entropy"], normalized_entropy(logits), atol=1e-5, rtol=0)
+    only_policy = token_stats(lambda s: hidden[s] @ weight.T, None, ids, chunk_size=5)
+    assert set(only_policy) == {"logp"}
+    assert token_stats(lambda s: hidden[s] @ weight.T, None, ids[:0])["logp"].shape == (0,)
+    with pytest.raises(AssertionError, match="reference"):
+        token_stats(lambda s: hidden[s] @ weight.T, None, ids, dgpo=True)
 
 
 class _LargestTensor(TorchDispatchMode):
@@ -333,18 +463,16 @@ class _LargestTensor(TorchDispatchMode):
         return out
 
 
-def test_dgpo_stats_chunked_never_builds_full_logits():
+def test_token_stats_never_builds_full_logits():
     n, h, v, chunk = 256, 8, 151_936, 64  # Qwen2.5 vocabulary; full logits would be n * v
-    gen = torch.Generator().manual_seed(5)
-    hidden, ref_hidden = torch.randn(n, h, generator=gen), torch.randn(n, h, generator=gen)
-    weight, ref_weight = torch.randn(v, h, generator=gen) * 0.1, torch.randn(v, h, generator=gen) * 0.1
-    ids = torch.randint(0, v, (n,), generator=gen)
+    hidden, ref_hidden, weight, ref_weight, ids = _projections(n, h, v, seed=5, scale=0.1)
     with _LargestTensor() as probe:
-        stats = dgpo_stats_chunked(hidden, ref_hidden, weight, ref_weight, ids, chunk_size=chunk)
+        stats = token_stats(lambda s: hidden[s] @ weight.T, lambda s: ref_hidden[s] @ ref_weight.T, ids,
+                            dgpo=True, chunk_size=chunk)
     assert probe.max_numel <= chunk * v < n * v
-    assert stats.logp.shape == stats.hellinger.shape == stats.norm_entropy.shape == (n,)
-    assert ((stats.hellinger >= 0) & (stats.hellinger <= 1)).all()
-    assert ((stats.norm_entropy > 0.9) & (stats.norm_entropy <= 1)).all()  # near-uniform logits
+    assert all(x.shape == (n,) for x in stats.values()) and len(stats) == 4
+    assert ((stats["hellinger"] >= 0) & (stats["hellinger"] <= 1)).all()
+    assert ((stats["norm_entropy"] > 0.9) & (stats["norm_entropy"] <= 1)).all()  # near-uniform logits
 
 
 def test_entropy_gradient_is_finite_with_masked_logits():

@@ -1,6 +1,9 @@
 """Policy losses and token statistics: KL estimators, loss aggregation, PPO-clip, DGPO.
 
-Shapes: B sequences, T padded response length, V vocabulary, N flattened tokens, H hidden size.
+`policy_loss` is the loss the learner runs; the other functions are its parts. `token_stats`
+computes, chunk by chunk, the per-token statistics it needs from the two models' logits.
+
+Shapes: B sequences, T padded length, V vocabulary, N flattened tokens.
 Masks are [B, T] (bool or 0/1) and select response tokens that receive gradient.
 
 References: PPO (arXiv 1707.06347), dual clip (arXiv 1912.09729), KL estimators k1/k2/k3
@@ -11,10 +14,15 @@ DGPO (arXiv 2605.03327).
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 import torch
 from torch import Tensor
+
+if TYPE_CHECKING:
+    from himac.config import AlgorithmConfig
 
 LOG_RATIO_CLAMP = 20.0
 K3_CLAMP = 10.0
@@ -67,6 +75,16 @@ def aggregate(loss_mat: Tensor, mask: Tensor, mode: str, weights: Tensor | None 
         raise ValueError(f"unknown aggregation mode {mode!r}; expected one of {AGGREGATION_MODES}")
     nonempty = (tokens > 0).to(loss_mat.dtype) * w
     return (per_seq * nonempty).sum() / nonempty.sum().clamp(min=1e-8)
+
+
+def scored_mask(loss_mask: Tensor) -> Tensor:
+    """Response tokens that get a log-prob: loss_mask [B, L] -> bool [B, L] without column 0.
+
+    Token t is scored by the logits at position t - 1, so the first token never is.
+    """
+    mask = loss_mask.bool().clone()
+    mask[:, 0] = False
+    return mask
 
 
 def _masked_mean(x: Tensor, mask: Tensor) -> float:
@@ -160,8 +178,8 @@ def entropy(logits: Tensor) -> Tensor:
     """Shannon entropy H(softmax(logits)) in nats per position: [..., V] -> [...].
 
     Written as -sum p log p with the p = 0 terms masked out, so neither the value nor the
-    gradient is NaN for masked (-inf or huge negative) logits; `torch.special.entr` has an
-    infinite derivative at p = 0, which turns into NaN gradients under autograd.
+    gradient is NaN for masked (-inf or huge negative) logits (the derivative of p log p is
+    infinite at p = 0, which autograd would turn into NaN).
     """
     logp = torch.log_softmax(logits.float(), -1)
     p = logp.exp()
@@ -171,81 +189,6 @@ def entropy(logits: Tensor) -> Tensor:
 def normalized_entropy(logits: Tensor) -> Tensor:
     """Entropy divided by its maximum log|V|, in [0, 1]: [..., V] -> [...]."""
     return entropy(logits) / math.log(logits.shape[-1])
-
-
-class DGPOStats(NamedTuple):
-    """Per-token statistics DGPO needs (each shaped like token_ids)."""
-
-    logp: Tensor  # log pi(taken token)
-    hellinger: Tensor  # squared Hellinger d_t between policy and reference
-    norm_entropy: Tensor  # H(pi) / log|V|
-
-
-def _stats_chunk(logits: Tensor, ref_logits: Tensor, token_ids: Tensor) -> DGPOStats:
-    """DGPO statistics for one chunk of rows: [c, V] x [c, V] x [c] -> three [c]."""
-    logp = torch.log_softmax(logits.float(), -1)  # [c, V]
-    logq = torch.log_softmax(ref_logits.float(), -1)  # [c, V]
-    ent = torch.special.entr(logp.exp()).sum(-1)
-    bc = (0.5 * (logp + logq)).logsumexp(-1)
-    return DGPOStats(
-        logp=logp.gather(-1, token_ids[:, None]).squeeze(-1),
-        hellinger=(1 - bc.exp()).clamp(0.0, 1.0),
-        norm_entropy=ent / math.log(logits.shape[-1]),
-    )
-
-
-def _cat(chunks: list[DGPOStats], shape: torch.Size) -> DGPOStats:
-    return DGPOStats(*(torch.cat(parts).reshape(shape) for parts in zip(*chunks)))
-
-
-@torch.no_grad()
-def dgpo_stats(
-    logits: Tensor, ref_logits: Tensor, token_ids: Tensor, *, chunk_size: int | None = None
-) -> DGPOStats:
-    """DGPO statistics from logits already computed: [..., V] x [..., V] x [...] -> DGPOStats of [...].
-
-    With `chunk_size`, vocabulary-sized temporaries cover at most chunk_size rows at a time.
-    Constants for the gradient (DGPO uses the rollout policy's statistics).
-    """
-    assert logits.shape == ref_logits.shape, f"logits {tuple(logits.shape)} vs ref {tuple(ref_logits.shape)}"
-    flat, ref_flat = logits.reshape(-1, logits.shape[-1]), ref_logits.reshape(-1, logits.shape[-1])
-    ids = token_ids.reshape(-1)
-    step = chunk_size or max(flat.shape[0], 1)
-    chunks = [
-        _stats_chunk(flat[s : s + step], ref_flat[s : s + step], ids[s : s + step])
-        for s in range(0, flat.shape[0], step)
-    ]
-    return _cat(chunks, token_ids.shape)
-
-
-@torch.no_grad()
-def dgpo_stats_chunked(
-    hidden: Tensor,
-    ref_hidden: Tensor,
-    lm_head_weight: Tensor,
-    ref_lm_head_weight: Tensor,
-    token_ids: Tensor,
-    chunk_size: int = 1024,
-) -> DGPOStats:
-    """DGPO statistics from final hidden states, projecting to the vocabulary chunk by chunk.
-
-    hidden, ref_hidden: [N, H] (policy / reference final hidden states at the positions that
-    predict token_ids [N]); lm_head_weight, ref_lm_head_weight: [V, H] (no bias, as in Qwen2.5).
-    Full [N, V] logits are never held: peak vocabulary-sized tensors are [chunk_size, V].
-    """
-    assert hidden.shape[0] == ref_hidden.shape[0] == token_ids.shape[0], "one hidden state per token"
-    chunks = [
-        _stats_chunk(
-            hidden[s : s + chunk_size] @ lm_head_weight.T,
-            ref_hidden[s : s + chunk_size] @ ref_lm_head_weight.T,
-            token_ids[s : s + chunk_size],
-        )
-        for s in range(0, token_ids.shape[0], chunk_size)
-    ]
-    if not chunks:
-        empty = hidden.new_zeros(0, dtype=torch.float32)
-        return DGPOStats(empty, empty, empty)
-    return _cat(chunks, token_ids.shape)
 
 
 @torch.no_grad()
@@ -276,27 +219,114 @@ def dgpo_token_weights(
     )
 
 
-def dgpo_loss(
+@torch.no_grad()
+def token_stats(
+    logits_fn: Callable[[slice], Tensor],
+    ref_logits_fn: Callable[[slice], Tensor] | None,
+    token_ids: Tensor,
+    *,
+    dgpo: bool = False,
+    chunk_size: int = 1024,
+) -> dict[str, Tensor]:
+    """Per-token statistics of N tokens, chunk by chunk, so vocabulary-sized tensors stay [chunk_size, V].
+
+    logits_fn(s), ref_logits_fn(s): policy / reference logits [len(s), V] of the tokens in slice s
+    (the lm_head applied to their hidden states). token_ids: [N]. Returns [N] float32 tensors:
+    logp (log pi of the token); with a reference ref_logp; with `dgpo` also hellinger (squared
+    Hellinger to the reference) and norm_entropy (H(pi) / log|V|). Constants for the gradient.
+    """
+    assert ref_logits_fn is not None or not dgpo, "DGPO statistics need the reference model's logits"
+    n = token_ids.shape[0]
+    keys = ["logp"] + (["ref_logp"] if ref_logits_fn is not None else [])
+    keys += ["hellinger", "norm_entropy"] if dgpo else []
+    out = {k: torch.zeros(n, device=token_ids.device) for k in keys}
+    for start in range(0, n, chunk_size):
+        s = slice(start, start + chunk_size)
+        logits = logits_fn(s)  # [chunk, V]
+        out["logp"][s] = token_logprobs(logits, token_ids[s])
+        if ref_logits_fn is not None:
+            ref_logits = ref_logits_fn(s)  # [chunk, V]
+            out["ref_logp"][s] = token_logprobs(ref_logits, token_ids[s])
+            if dgpo:
+                out["hellinger"][s] = hellinger(logits, ref_logits)
+                out["norm_entropy"][s] = normalized_entropy(logits)
+    return out
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    """Hyper-parameters of `policy_loss` (names as in himac.config.AlgorithmConfig)."""
+
+    clip_low: float = 0.2
+    clip_high: float = 0.2
+    dual_clip_c: float | None = None
+    loss_agg: str = "token-mean"
+    kl_coef: float = 0.0
+    kl_kind: str = "k3"
+    entropy_coef: float = 0.0
+    dgpo_tau: float = 0.5
+    dgpo_kappa: float = 1.0
+
+    @classmethod
+    def from_config(cls, ac: AlgorithmConfig) -> LossSpec:
+        """The fields of the same names in the run's algorithm section."""
+        return cls(**{f.name: getattr(ac, f.name) for f in fields(cls)})
+
+
+def policy_loss(
     logp: Tensor,
     old_logp: Tensor,
     adv: Tensor,
-    weights: Tensor,
     mask: Tensor,
+    spec: LossSpec,
     *,
-    clip_low: float = 0.2,
-    clip_high: float = 0.2,
-    clip_c: float | None = None,
-    agg: str = "token-mean",
+    ref_logp: Tensor | None = None,
+    use_dgpo: Tensor | None = None,
+    hellinger: Tensor | None = None,
+    norm_entropy: Tensor | None = None,
+    token_entropy: Tensor | None = None,
+    weights: Tensor | None = None,
 ) -> tuple[Tensor, dict[str, float]]:
-    """DGPO policy loss: PPO-clip on token advantages A_i * w_t, with no KL term (arXiv 2605.03327).
+    """The learner's loss: PPO-clip + kl_coef * KL - entropy_coef * entropy, each aggregated by spec.loss_agg.
 
-    logp, old_logp, weights, mask: [B, T]; adv: [B] sequence advantages (GRPO).
-    Metrics: those of ppo_clip_loss plus weight_max (largest weight on a valid token).
+    logp (with grad), old_logp, mask: [B, T]; adv: [B] sequence advantages (or [B, T]).
+    DGPO rows (use_dgpo [B], arXiv 2605.03327) take token advantages A_i * w_t with the weights
+    of `dgpo_weights_from_stats(hellinger, norm_entropy)` ([B, T] each) and carry no KL term.
+    ref_logp [B, T]: needed when kl_coef > 0. token_entropy [B, T] (with grad): needed when
+    entropy_coef > 0. weights [B]: row i stands for weights[i] identical rows (see `aggregate`).
+    Metrics: those of ppo_clip_loss, kl and entropy when their terms are on, and for batches with
+    DGPO rows dgpo/hellinger_mean (over their valid tokens) and dgpo/weight_max.
     """
-    token_adv = adv.detach()[:, None] * weights.detach()  # [B, T]
-    loss, metrics = ppo_clip_loss(
-        logp, old_logp, token_adv, mask, clip_low=clip_low, clip_high=clip_high, clip_c=clip_c, agg=agg
-    )
-    valid = mask.bool()
-    metrics["weight_max"] = weights[valid].max().item() if valid.any() else 0.0
+    mask = mask.float()
+    adv = adv.detach().float()
+    token_adv = adv[:, None].expand_as(logp) if adv.dim() == 1 else adv  # [B, T]
+    if use_dgpo is None:
+        use_dgpo = torch.zeros(logp.shape[0], dtype=torch.bool, device=logp.device)
+    use_dgpo = use_dgpo.bool()
+    dgpo_metrics = {}
+    if use_dgpo.any():
+        assert hellinger is not None and norm_entropy is not None, "DGPO rows need hellinger and norm_entropy"
+        w = dgpo_weights_from_stats(hellinger, norm_entropy, mask, tau=spec.dgpo_tau, kappa=spec.dgpo_kappa)
+        token_adv = torch.where(use_dgpo[:, None], token_adv * w, token_adv)
+        valid = mask.bool() & use_dgpo[:, None]
+        d = valid.float() if weights is None else valid.float() * weights.float()[:, None]
+        dgpo_metrics = {
+            "dgpo/hellinger_mean": _masked_mean(hellinger.float(), d),
+            "dgpo/weight_max": w[valid].max().item() if valid.any() else 0.0,
+        }
+    loss, metrics = ppo_clip_loss(logp, old_logp, token_adv, mask, clip_low=spec.clip_low,
+                                  clip_high=spec.clip_high, clip_c=spec.dual_clip_c, agg=spec.loss_agg,
+                                  weights=weights)
+    if spec.kl_coef > 0:
+        assert ref_logp is not None, "kl_coef > 0 needs ref_logp"
+        kl_mask = mask * (~use_dgpo)[:, None]  # DGPO rows carry no KL term
+        kl_term = aggregate(kl(logp, ref_logp, spec.kl_kind), kl_mask, spec.loss_agg, weights)
+        loss = loss + spec.kl_coef * kl_term
+        metrics["kl"] = kl_term.item()
+    if spec.entropy_coef > 0:
+        assert token_entropy is not None, "entropy_coef > 0 needs token_entropy"
+        ent = aggregate(token_entropy, mask, spec.loss_agg, weights)
+        loss = loss - spec.entropy_coef * ent
+        metrics["entropy"] = ent.item()
+    metrics.update(dgpo_metrics)
     return loss, metrics
