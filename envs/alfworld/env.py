@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from envs.alfworld.expert import PlannerExpert
+from envs.alfworld.expert import PlannerExpert, plan_subgoals
 from envs.alfworld.games import collect_games, resolve_data_dir
 from envs.base import TextEnv
+from envs.subgoals import ExpertPlan
 
 BANNER = "-= Welcome to TextWorld, ALFRED! =-"
 TASK_PREFIX = "Your task is to: "
@@ -33,6 +34,12 @@ class ALFWorldEnv(TextEnv):
         task_types: keep only these of the six ALFWorld task types (default: all).
         reward_scale: reward for winning; every other step gives 0.
     """
+
+    # TextWorld is not thread-safe (alfworld#71: envs stepped on threads abort with "pop from
+    # empty list"): EnvWorker runs each instance in its own process, forked from a server that
+    # has imported `preload` once (0.5 s less per process).
+    metadata = {**TextEnv.metadata, "thread_safe": False,
+                "preload": ("textworld", "alfworld.agents.environment.alfred_tw_env")}
 
     def __init__(
         self,
@@ -94,6 +101,18 @@ class ALFWorldEnv(TextEnv):
         if self._state is None:
             raise RuntimeError("expert_action() called before reset()")
         return self._expert.next_action(self._tw.unwrapped)
+
+    def expert_plan(self) -> ExpertPlan:
+        """The planner's remaining commands (those `expert_action()` plays from here) cut into
+        subgoals: [("find and take the egg", ["go to fridge 1", "open fridge 1", "take egg 1
+        from fridge 1"]), ("heat the egg with the microwave", [...]), ...]; [] when no plan."""
+        if self._state is None:
+            raise RuntimeError("expert_plan() called before reset()")
+        return plan_subgoals(self._expert.plan(self._tw.unwrapped), self._task)
+
+    def expert_subgoals(self) -> list[str]:
+        """The subgoal texts of `expert_plan()`: the expert's blueprint."""
+        return [text for text, _ in self.expert_plan()]
 
     def render(self) -> str | None:
         return self._text if self.render_mode == "ansi" else None

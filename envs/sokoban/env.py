@@ -16,8 +16,9 @@ import numpy as np
 from envs.base import TextEnv
 from envs.sokoban.generate import generate_room
 from envs.sokoban.room import ACTIONS, Room, render_grid, render_rgb
-from envs.sokoban.solver import solve
+from envs.sokoban.solver import plan_subgoals, solve
 from envs.sokoban.xsb import parse_xsb, to_xsb
+from envs.subgoals import ExpertPlan
 
 TASK = "Push every box onto a target."
 STEP_PENALTY = -0.1
@@ -35,6 +36,8 @@ class SokobanEnv(TextEnv):
     `min_pulls`/`max_pulls` switch generation to a curriculum of rooms whose boxes are
     exactly k pushes from solved, k in [min_pulls, max_pulls] (see generate.py).
     """
+
+    metadata = {**TextEnv.metadata, "thread_safe": True}  # pure Python state: EnvWorker steps it on threads
 
     def __init__(
         self,
@@ -127,6 +130,17 @@ class SokobanEnv(TextEnv):
                     self._plans[room.key()] = tuple(plan[i + 1 :])
         plan = self._plans[key]
         return plan[0] if plan else None
+
+    def expert_plan(self) -> ExpertPlan:
+        """The solver's remaining moves (those `expert_action()` plays from here), one subgoal
+        per box it brings onto a target: [("push the box at row 3, column 2 onto the target at
+        row 2, column 4", ["up", "right", ...]), ...]; [] when solved or no solution is found."""
+        self.expert_action()  # solves (or reads the cache) from the current state
+        return plan_subgoals(self.room, list(self._plans[self.room.key()] or ()))
+
+    def expert_subgoals(self) -> list[str]:
+        """The subgoal texts of `expert_plan()`: the expert's blueprint."""
+        return [text for text, _ in self.expert_plan()]
 
     def render(self) -> str | np.ndarray | None:
         if self.render_mode == "rgb_array":

@@ -3,6 +3,7 @@
 BFS expands states in order of the number of moves, so the first solved state it reaches
 gives a shortest (move-optimal) action list. Pushes onto "dead" cells (from which a box can
 never reach any target, even alone) are pruned, which keeps the search exact and small.
+`plan_subgoals` cuts a solution into one subgoal per box it brings onto a target.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import deque
 import numpy as np
 
 from envs.sokoban.room import ACTIONS, Room
+from envs.subgoals import ExpertPlan, split_after
 
 State = tuple[int, frozenset[int]]  # (player cell, box cells), cells as flat indices
 
@@ -79,3 +81,33 @@ def _actions_to(state: State, parents: dict[State, tuple[State, str] | None]) ->
         actions.append(name)
         link = parents[state]
     return actions[::-1]
+
+
+def plan_subgoals(room: Room, actions: list[str]) -> ExpertPlan:
+    """Cut `actions` (played from `room`) after each push that brings one more box onto a
+    target than ever before, so there is one subgoal per box not yet on a target (a box
+    pushed off a target and back on stays inside a subgoal). Each is named by where that box
+    stood when its subgoal began and where it lands, 1-based as the rows and columns of the
+    text grid: "push the box at row 3, column 2 onto the target at row 4, column 4"."""
+    room = room.copy()
+    boxes = {(int(r), int(c)): (int(r), int(c)) for r, c in zip(*np.nonzero(room.boxes))}  # now -> at the cut
+    best = room.boxes_on_target()
+    ends: list[str | None] = []
+    for name in actions:
+        dr, dc = ACTIONS[name]
+        box = (room.player[0] + dr, room.player[1] + dc)
+        room.move(name)
+        text = None
+        if box in boxes and not room.boxes[box]:  # pushed
+            to = (box[0] + dr, box[1] + dc)
+            boxes[to] = boxes.pop(box)
+            if room.boxes_on_target() > best:
+                best = room.boxes_on_target()
+                text = f"push the box at {_cell(boxes[to])} onto the target at {_cell(to)}"
+                boxes = {cell: cell for cell in boxes}
+        ends.append(text)
+    return split_after(actions, ends, "push every box onto a target")
+
+
+def _cell(cell: tuple[int, int]) -> str:
+    return f"row {cell[0] + 1}, column {cell[1] + 1}"

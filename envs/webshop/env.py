@@ -16,12 +16,14 @@ search bar exists, then "click[x]" for every clickable.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from envs.base import TextEnv
+from envs.subgoals import ExpertPlan
 from envs.webshop import oracle
 from envs.webshop.goals import Goal, build_goals, split_indices
 from envs.webshop.loader import DEFAULT_DATA_DIR, Catalogue, load_catalogue
@@ -38,6 +40,7 @@ from envs.webshop.reward import noun_extractor, purchase_reward
 from envs.webshop.search import BM25Search, PyseriniSearch, SearchEngine
 
 SEARCH_PLACEHOLDER = "search[<your query>]"
+MAX_ORACLE_ACTIONS = 100  # expert_plan's guard; the oracle buys within a few dozen actions
 _ACTION = re.compile(r"(.+)\[(.+)\]")
 
 
@@ -80,6 +83,8 @@ def parse_action(action: str) -> tuple[str, str] | None:
 
 class WebShopEnv(TextEnv):
     """Find and buy the product a goal instruction asks for."""
+
+    metadata = {**TextEnv.metadata, "thread_safe": True}  # the shared shop is read-only: EnvWorker steps it on threads
 
     def __init__(self, data_dir: str | None = None, goals: str = "synthetic", split: str = "train",
                  max_steps: int = 15, reward_scale: float = 10.0, success_only: bool = True,
@@ -137,6 +142,28 @@ class WebShopEnv(TextEnv):
         if self.goal is None or self.state.view == "done":
             raise RuntimeError("expert_action() needs a running episode")
         return oracle.expert_action(self.goal, self.state, self.shop.catalogue)
+
+    def expert_plan(self) -> ExpertPlan:
+        """The oracle's remaining actions (those `expert_action()` plays from here, played on a
+        copy of the episode) cut into subgoals: [("search for <product>", ["search[...]"]),
+        ("open a product that matches <product>", ["click[<asin>]"]), ("choose color: black",
+        ["click[black]"]), ("buy it", ["click[buy now]"])]."""
+        if self.goal is None:
+            raise RuntimeError("expert_plan() called before reset()")
+        sim = copy.copy(self)
+        sim.state = copy.deepcopy(self.state)
+        steps = []
+        while sim.state.view != "done":
+            if len(steps) >= MAX_ORACLE_ACTIONS:
+                raise RuntimeError(f"the oracle did not buy within {MAX_ORACLE_ACTIONS} actions: {steps[-3:]}")
+            action = sim.expert_action()
+            steps.append((action, sim.state.view, sim.state.asin))
+            sim._step(action)
+        return oracle.plan_subgoals(self.goal, steps, self.shop.catalogue)
+
+    def expert_subgoals(self) -> list[str]:
+        """The subgoal texts of `expert_plan()`: the expert's blueprint."""
+        return [text for text, _ in self.expert_plan()]
 
     # -- transitions ---------------------------------------------------------------------
     def _go_search(self) -> None:
