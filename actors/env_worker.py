@@ -1,8 +1,19 @@
 """EnvWorker: hosts many environment instances in one Ray actor.
 
-Every env call runs with a timeout on a worker thread. An env that raises or hangs is
-replaced by a fresh instance and the call returns an `aborted` result, so the driver
-records the episode as aborted and counts it — nothing is silently dropped.
+Where an env runs depends on what its class declares (gymnasium `metadata["thread_safe"]`):
+- thread-safe envs (Sokoban, WebShop) live in the worker and step on a pool of `threads`
+  threads; resets run one at a time;
+- the others (ALFWorld: TextWorld aborts every episode when several step on threads, alfworld#71),
+  and envs that declare nothing, live one per child process (`forkserver`: the worker is a
+  threaded Ray actor, where fork is unsafe), started lazily and in parallel. They step and
+  reset truly in parallel, and a hung or crashed child (even `os._exit` or a segfault) takes
+  down its own env only: it is killed (SIGKILL) and replaced by a fresh process.
+
+Every env call has a timeout counted from when the env begins it, not from when it was
+queued. An env that raises, hangs or dies is restarted and the call returns an `aborted`
+result, so the driver records the episode as aborted and counts it — nothing is silently
+dropped. A restarted env has no episode until its next reset; the late reply of a killed
+child goes nowhere (its pipe goes with it).
 
 Results stream back. `stream_step(items)` and `stream_reset(items)` are Ray generator
 methods: they yield lists of results as the envs finish (an env's result is held back at
@@ -16,14 +27,19 @@ returning one list.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import multiprocessing as mp
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
 import gymnasium as gym
+from gymnasium.envs.registration import EnvSpec, load_env_creator
+
+POLL_S = 0.05  # how often a stream looks again at calls that have not begun (queued, or a child starting)
 
 
 @dataclass
@@ -43,134 +59,329 @@ def max_concurrency(num_envs: int) -> int:
     return min(num_envs, 64) + 1
 
 
+def _metadata(spec: EnvSpec) -> dict[str, Any]:
+    creator = load_env_creator(spec.entry_point) if isinstance(spec.entry_point, str) else spec.entry_point
+    return getattr(creator, "metadata", {})
+
+
+def thread_safe(spec: EnvSpec) -> bool:
+    """What the env class declares in `metadata["thread_safe"]`; False (processes) when it is silent."""
+    return bool(_metadata(spec).get("thread_safe", False))
+
+
+@dataclass
+class _Call:
+    """One env call: ("reset", seed, options, split_kwargs) | ("step", action) | ("expert", method)."""
+
+    slot: int
+    message: tuple
+    started: float | None = None  # monotonic time the env began the call; its timeout counts from here
+    result: Any = None  # reset/step: (obs, reward, terminated, truncated, info); expert: what `method` returned
+    error: str = ""
+
+
+def _describe(e: BaseException) -> str:
+    return f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}"
+
+
+class _Host:
+    """One slot's env and the messages it answers, the same in a worker thread and in a child process."""
+
+    def __init__(self, spec: EnvSpec, kwargs: dict[str, Any]) -> None:
+        self.spec, self.kwargs = spec, kwargs
+        self.env: gym.Env | None = None
+        self.split_kwargs: dict[str, Any] = {}
+
+    def answer(self, message: tuple) -> tuple[str, Any]:
+        """("ok", result) or ("error", description); an env failure never escapes."""
+        try:
+            return "ok", self._handle(message)
+        except Exception as e:  # any env failure aborts that episode only
+            return "error", _describe(e)
+
+    def _handle(self, message: tuple) -> Any:
+        op = message[0]
+        if op == "reset":
+            _, seed, options, split_kwargs = message
+            if self.env is None or split_kwargs != self.split_kwargs:
+                self.close()
+                self.env = gym.make(self.spec, **{**self.kwargs, **split_kwargs}).unwrapped
+                self.split_kwargs = split_kwargs
+            obs, info = self.env.reset(seed=seed, options=options)
+            return obs, 0.0, False, False, info
+        if op == "expert":  # the env's expert_action / expert_subgoals / expert_plan; None without one
+            fn = getattr(self.env, message[1], None)
+            return fn() if fn is not None else None
+        if self.env is None:
+            raise RuntimeError("env has no live episode (it was restarted)")
+        assert op == "step", f"unknown env call {op!r}"
+        return self.env.step(message[1])
+
+    def close(self) -> None:
+        env, self.env = self.env, None
+        if env is not None:
+            env.close()
+
+
+def _serve(conn: Connection, spec: EnvSpec, kwargs: dict[str, Any]) -> None:
+    """A child process's loop: say ready, then answer one message at a time until ("close",) or EOF."""
+    host = _Host(spec, kwargs)
+    conn.send(("ready", None))
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:  # the worker is gone
+            break
+        if message[0] == "close":
+            break
+        conn.send(host.answer(message))
+    host.close()
+
+
+class _InThreads:
+    """Thread-safe envs in the worker: steps (and expert calls) on `threads` threads, resets on one."""
+
+    def __init__(self, spec: EnvSpec, kwargs: dict[str, Any], num_envs: int, threads: int) -> None:
+        self.spec, self.kwargs = spec, kwargs
+        self.hosts = [_Host(spec, kwargs) for _ in range(num_envs)]
+        self.sizes = {"reset": 1, "step": threads}
+        self.pools = {lane: cf.ThreadPoolExecutor(max_workers=n) for lane, n in self.sizes.items()}
+        self._lock = threading.Lock()  # guards `pools` and `hosts` across concurrent calls
+
+    @staticmethod
+    def _lane(call: _Call) -> str:
+        return "reset" if call.message[0] == "reset" else "step"
+
+    def submit(self, call: _Call) -> cf.Future:
+        with self._lock:
+            return self.pools[self._lane(call)].submit(self._run, call)
+
+    def _run(self, call: _Call) -> tuple[str, Any]:
+        call.started = time.monotonic()
+        return self.hosts[call.slot].answer(call.message)
+
+    def restart(self, call: _Call, hung: bool) -> None:
+        """A fresh env in the slot. A hung call keeps its thread (and its env): its lane gets a
+        new pool, and the calls still queued on the old one are cancelled (`EnvWorker._run` resubmits them)."""
+        with self._lock:
+            old, self.hosts[call.slot] = self.hosts[call.slot], _Host(self.spec, self.kwargs)
+            if hung:
+                lane = self._lane(call)
+                self.pools[lane].shutdown(wait=False, cancel_futures=True)
+                self.pools[lane] = cf.ThreadPoolExecutor(max_workers=self.sizes[lane])
+        if not hung:
+            try:
+                old.close()
+            except Exception:  # a broken env may fail to close; it is discarded either way
+                pass
+
+    def close(self) -> None:
+        for pool in self.pools.values():
+            pool.shutdown(wait=False, cancel_futures=True)
+        for host in self.hosts:
+            host.close()
+
+
+class _Child:
+    """One env in its own process, talked to over a pipe, one call at a time."""
+
+    def __init__(self, ctx: mp.context.BaseContext, spec: EnvSpec, kwargs: dict[str, Any]) -> None:
+        self.conn, theirs = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(theirs, spec, kwargs), daemon=True)
+        self.proc.start()
+        theirs.close()
+        self.ready = False
+        self._lock = threading.Lock()  # one message in flight per pipe
+
+    def call(self, call: _Call, start_timeout_s: float) -> tuple[str, Any]:
+        """Send one message and wait for its reply; `call.started` is set once the child is up."""
+        with self._lock:
+            try:
+                if not self.ready:
+                    if not self.conn.poll(start_timeout_s):
+                        raise TimeoutError(f"env process did not start in {start_timeout_s:.0f}s")
+                    self.conn.recv()
+                    self.ready = True
+                call.started = time.monotonic()
+                self.conn.send(call.message)
+                return self.conn.recv()
+            except (EOFError, ConnectionError):
+                self.proc.join(timeout=1.0)
+                raise RuntimeError(f"env process {self.proc.pid} died (exit code {self.proc.exitcode})") from None
+
+    def kill(self) -> None:
+        """SIGKILL. The pipe is left to the thread that may still read it (it gets EOF) and to GC."""
+        self.proc.kill()
+        self.proc.join(timeout=5.0)
+
+    def close(self) -> None:
+        """Ask the child to close its env and exit; SIGKILL when it is busy or does not."""
+        if self.ready and self._lock.acquire(blocking=False):
+            try:
+                self.conn.send(("close",))
+                self.proc.join(timeout=2.0)
+            except ConnectionError:  # already dead
+                pass
+        self.kill()
+
+
+class _InProcesses:
+    """Envs one per child process; each call waits on its child's pipe in a thread of `pool`."""
+
+    def __init__(self, spec: EnvSpec, kwargs: dict[str, Any], num_envs: int, start_timeout_s: float) -> None:
+        self.spec, self.kwargs, self.start_timeout_s = spec, kwargs, start_timeout_s
+        self.ctx = mp.get_context("forkserver")
+        # The fork server imports these once (the main module too: each child would import it
+        # again, and the modules the env class names in `metadata["preload"]`), so children
+        # forked from it start in milliseconds.
+        entry = [spec.entry_point.split(":")[0]] if isinstance(spec.entry_point, str) else []
+        self.ctx.set_forkserver_preload(["__main__", __name__, *entry, *_metadata(spec).get("preload", ())])
+        self.children: list[_Child | None] = [None] * num_envs
+        self.pool = cf.ThreadPoolExecutor(max_workers=num_envs)
+        self._lock = threading.Lock()  # guards `children`
+
+    def submit(self, call: _Call) -> cf.Future:
+        return self.pool.submit(self._run, call)
+
+    def _run(self, call: _Call) -> tuple[str, Any]:
+        with self._lock:
+            child = self.children[call.slot]
+            if child is None:  # first use: started here, so a call's children start in parallel
+                child = self.children[call.slot] = _Child(self.ctx, self.spec, self.kwargs)
+        return child.call(call, self.start_timeout_s)
+
+    def restart(self, call: _Call, hung: bool) -> None:
+        """Kill the slot's child and start its replacement now, so that it is up by the next reset."""
+        with self._lock:
+            old, self.children[call.slot] = self.children[call.slot], _Child(self.ctx, self.spec, self.kwargs)
+        if old is not None:
+            old.kill()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for child in self.children:
+            if child is not None:
+                child.close()
+
+
 class EnvWorker:
     def __init__(self, env_id: str, num_envs: int, env_kwargs: dict[str, Any] | None = None, *,
                  step_timeout_s: float = 30.0, reset_timeout_s: float = 60.0, linger_s: float = 0.01,
                  threads: int = 4) -> None:
         import envs  # noqa: F401  (registers the himac/* ids)
 
+        spec = gym.spec(env_id)
         self.env_id, self.kwargs = env_id, dict(env_kwargs or {})
         self.step_timeout_s, self.reset_timeout_s, self.linger_s = step_timeout_s, reset_timeout_s, linger_s
-        self.envs: list[gym.Env | None] = [None] * num_envs
-        self.split_kwargs: list[dict[str, Any]] = [{}] * num_envs
-        self.threads = max(1, min(num_envs, threads))  # envs stepping at once (more help where steps release the GIL)
-        self.pool = cf.ThreadPoolExecutor(max_workers=self.threads)
+        self.threads = max(1, min(num_envs, threads))  # thread mode: envs stepping at once
+        self.thread_safe = thread_safe(spec)
+        self.envs: _InThreads | _InProcesses = (
+            _InThreads(spec, self.kwargs, num_envs, self.threads) if self.thread_safe
+            else _InProcesses(spec, self.kwargs, num_envs, reset_timeout_s))
         self.restarts = 0
-        self._lock = threading.Lock()  # guards `restarts` and `pool` across concurrent calls
-        self._reset_lock = threading.Lock()  # resets run one at a time (see `stream_reset`)
+        self._lock = threading.Lock()  # guards `restarts` across concurrent calls
 
-    def _make(self, slot: int, split_kwargs: dict[str, Any]) -> gym.Env:
-        env = self.envs[slot]
-        if env is None or self.split_kwargs[slot] != split_kwargs:
-            if env is not None:
-                env.close()
-            env = gym.make(self.env_id, **{**self.kwargs, **split_kwargs}).unwrapped
-            self.envs[slot], self.split_kwargs[slot] = env, split_kwargs
-        return env
-
-    def _restart(self, slot: int, hung: bool) -> None:
+    def _restart(self, call: _Call, hung: bool) -> None:
         with self._lock:
             self.restarts += 1
-            if hung:  # the hung call keeps its thread: later calls get a pool of free threads
-                self.pool.shutdown(wait=False)
-                self.pool = cf.ThreadPoolExecutor(max_workers=self.threads)
-        old = self.envs[slot]
-        self.envs[slot] = None
-        try:
-            if old is not None:
-                old.close()
-        except Exception:  # a broken env may fail to close; it is discarded either way
-            pass
+        self.envs.restart(call, hung)
 
-    def _result(self, slot: int, fut: cf.Future, wait_s: float, limit_s: float) -> EnvResult:
-        """Wait up to `wait_s` for one env call; a timeout (the call ran past `limit_s`) or an
-        exception restarts the env and aborts its episode."""
-        try:
-            return fut.result(timeout=wait_s)
-        except cf.TimeoutError:
-            self._restart(slot, hung=True)
-            return EnvResult(slot, aborted=True, error=f"env call timed out after {limit_s:.0f}s")
-        except Exception as e:  # any env failure aborts that episode only
-            self._restart(slot, hung=False)
-            return EnvResult(slot, aborted=True, error=f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}")
+    def _run(self, calls: list[_Call], limit_s: float) -> Iterator[list[_Call]]:
+        """Run the calls at once; yield them in lists as they finish, `result` or `error` set.
 
-    def _submit(self, fn: Callable, *args) -> cf.Future:
-        with self._lock:
-            return self.pool.submit(fn, *args)
-
-    def _reset_one(self, slot: int, task: dict[str, Any]) -> EnvResult:
-        env = self._make(slot, task.get("split_kwargs", {}))
-        obs, info = env.reset(seed=task.get("seed"), options=task.get("options"))
-        return EnvResult(slot, obs, 0.0, False, False, info)
-
-    def _step_one(self, slot: int, action: str) -> EnvResult:
-        env = self.envs[slot]
-        if env is None:
-            raise RuntimeError(f"env slot {slot} has no live episode (it was restarted)")
-        obs, r, term, trunc, info = env.step(action)
-        return EnvResult(slot, obs, r, term, trunc, info)
-
-    def stream_reset(self, items: list[tuple[int, dict[str, Any]]]) -> Iterator[list[EnvResult]]:
-        """items: (slot, task) with task keys seed, options, split_kwargs. Yields lists of results.
-
-        Resets run one at a time: some engines (TextWorld's PDDL translator) are not safe to
-        load concurrently. A list is sent when it is `linger_s` old or a reset was that slow.
+        A call that raises, dies or runs past `limit_s` since it began restarts its env. A list
+        is sent when nothing is left running or its first call finished `linger_s` ago.
         """
-        with self._reset_lock:
-            chunk: list[EnvResult] = []
-            first = 0.0
-            for slot, task in items:
-                start = time.monotonic()
-                res = self._result(slot, self._submit(self._reset_one, slot, task), self.reset_timeout_s,
-                                   self.reset_timeout_s)
-                now = time.monotonic()
-                if not chunk:
-                    first = now
-                chunk.append(res)
-                if now - first >= self.linger_s or now - start >= self.linger_s:
-                    yield chunk
-                    chunk = []
-            if chunk:
-                yield chunk
-
-    def stream_step(self, items: list[tuple[int, str]]) -> Iterator[list[EnvResult]]:
-        """items: (slot, action text). Steps run concurrently; yields lists of results as they finish."""
-        deadline = time.monotonic() + self.step_timeout_s
-        running = {self._submit(self._step_one, s, a): s for s, a in items}
-        chunk: list[EnvResult] = []
+        running = {self.envs.submit(c): c for c in calls}
+        chunk: list[_Call] = []
         first = 0.0
         while running:
             now = time.monotonic()
-            wait_s = deadline - now if not chunk else min(deadline, first + self.linger_s) - now
-            done, _ = cf.wait(running, timeout=max(0.0, wait_s), return_when=cf.FIRST_COMPLETED)
+            wake = min(now + POLL_S if c.started is None else c.started + limit_s for c in running.values())
+            if chunk:
+                wake = min(wake, first + self.linger_s)
+            cf.wait(running, timeout=max(0.0, wake - now), return_when=cf.FIRST_COMPLETED)
             now = time.monotonic()
-            if now >= deadline:
-                done = set(running)  # what is still running now times out in `_result`
-            for fut in done:
+            for fut, call in list(running.items()):
+                if fut.cancelled():  # queued on a pool replaced after a hang, never begun: run it again
+                    del running[fut]
+                    running[self.envs.submit(call)] = call
+                    continue
+                hung = not fut.done()
+                if hung and (call.started is None or now < call.started + limit_s):
+                    continue
+                del running[fut]
+                if hung:
+                    call.error = f"env call timed out after {limit_s:.0f}s"
+                else:
+                    try:
+                        status, call.result = fut.result()
+                    except Exception as e:  # the child died, or did not start
+                        status, call.result = "error", _describe(e)
+                    if status == "error":
+                        call.error, call.result = call.result, None
+                if call.error:
+                    self._restart(call, hung)
                 if not chunk:
                     first = now
-                chunk.append(self._result(running.pop(fut), fut, 0, self.step_timeout_s))
+                chunk.append(call)
             if chunk and (not running or now - first >= self.linger_s):
                 yield chunk
                 chunk = []
 
+    @staticmethod
+    def _env_result(call: _Call) -> EnvResult:
+        if call.error:
+            return EnvResult(call.slot, aborted=True, error=call.error)
+        return EnvResult(call.slot, *call.result)
+
+    def stream_reset(self, items: list[tuple[int, dict[str, Any]]]) -> Iterator[list[EnvResult]]:
+        """items: (slot, task) with task keys seed, options, split_kwargs. Yields lists of results.
+
+        In thread mode resets run one at a time (engines that load files may share state);
+        child processes reset at once.
+        """
+        calls = [_Call(slot, ("reset", task.get("seed"), task.get("options"), task.get("split_kwargs", {})))
+                 for slot, task in items]
+        for chunk in self._run(calls, self.reset_timeout_s):
+            yield [self._env_result(c) for c in chunk]
+
+    def stream_step(self, items: list[tuple[int, str]]) -> Iterator[list[EnvResult]]:
+        """items: (slot, action text). Steps run concurrently; yields lists of results as they finish."""
+        for chunk in self._run([_Call(slot, ("step", action)) for slot, action in items], self.step_timeout_s):
+            yield [self._env_result(c) for c in chunk]
+
     def reset(self, items: list[tuple[int, dict[str, Any]]]) -> list[EnvResult]:
         """`stream_reset` as one list, in the order of `items`."""
-        return [r for chunk in self.stream_reset(items) for r in chunk]
+        by_slot = {r.slot: r for chunk in self.stream_reset(items) for r in chunk}
+        return [by_slot[s] for s, _ in items]
 
     def step(self, items: list[tuple[int, str]]) -> list[EnvResult]:
         """`stream_step` as one list, in the order of `items`."""
         by_slot = {r.slot: r for chunk in self.stream_step(items) for r in chunk}
         return [by_slot[s] for s, _ in items]
 
+    def _expert(self, slots: list[int], method: str) -> list[Any]:
+        calls = [_Call(s, ("expert", method)) for s in slots]
+        for _ in self._run(calls, self.step_timeout_s):
+            pass
+        return [c.result for c in calls]
+
     def expert_actions(self, slots: list[int]) -> list[str | None]:
-        """The env's expert policy's next action for each slot (None when it has none)."""
-        out = []
-        for s in slots:
-            env = self.envs[s]
-            fn = getattr(env, "expert_action", None)
-            out.append(fn() if fn is not None else None)
-        return out
+        """The env's expert policy's next action for each slot (None when it has none, or failed)."""
+        return self._expert(slots, "expert_action")
+
+    def expert_subgoals(self, slots: list[int]) -> list[list[str] | None]:
+        """The expert's blueprint from the current state for each slot (None as above)."""
+        return self._expert(slots, "expert_subgoals")
+
+    def expert_plans(self, slots: list[int]) -> list[list[tuple[str, list[str]]] | None]:
+        """The expert's remaining actions cut into (subgoal, actions) for each slot (None as above)."""
+        return self._expert(slots, "expert_plan")
 
     def stats(self) -> dict[str, int]:
         return {"restarts": self.restarts}
+
+    def close(self) -> None:
+        """Stop every env (child processes exit); the worker is unusable afterwards."""
+        self.envs.close()

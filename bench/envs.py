@@ -1,12 +1,15 @@
-"""Environment throughput: steps/s per env (random and expert actions) and WebShop search
-latency at catalogue scale. Prints numbers; asserts nothing.
+"""Environment throughput: steps/s per env (random and expert actions), ALFWorld steps/s of
+one EnvWorker hosting 1, 2, 16 envs (a child process each) and WebShop search latency at
+catalogue scale. Prints numbers; asserts nothing.
 
-    python bench/envs.py [--steps 2000] [--seconds 10] [--sizes 1000 100000] [--queries 200]
+    python bench/envs.py [--steps 2000] [--seconds 10] [--alfworld-envs 1 2 16] [--sizes 1000 100000]
+                         [--queries 200]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -64,6 +67,43 @@ def bench_env(env_id: str, n_steps: int, max_seconds: float) -> None:
     env.close()
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def alfworld_worker(num_envs: int, max_seconds: float, seed: int = 0) -> None:
+    """Steps/s of one EnvWorker hosting `num_envs` ALFWorld envs, all stepped at once with random
+    admissible actions for `max_seconds` (resets of finished episodes included, start-up not),
+    and the CPU time a step costs in the env processes and in the worker: on a shared machine the
+    rate depends on the other tenants, the CPU cost does not."""
+    from actors.env_worker import EnvWorker
+
+    rng = random.Random(seed)
+    worker = EnvWorker("himac/ALFWorld-v0", num_envs)
+    try:
+        infos = {r.slot: r.info for r in worker.reset([(s, {"seed": seed + s}) for s in range(num_envs)])}
+        pids = [child.proc.pid for child in worker.envs.children]
+        envs_cpu, worker_cpu = sum(map(_cpu_s, pids)), time.process_time()
+        steps, aborted = 0, 0
+        start = time.perf_counter()
+        while time.perf_counter() - start < max_seconds:
+            results = worker.step([(s, rng.choice(info["admissible_actions"])) for s, info in infos.items()])
+            steps += len(results)
+            aborted += sum(r.aborted for r in results)
+            infos.update({r.slot: r.info for r in results})
+            ended = [(r.slot, {"seed": rng.randrange(1 << 30)}) for r in results if r.terminated or r.truncated]
+            infos.update({r.slot: r.info for r in worker.reset(ended)})
+        rate = steps / (time.perf_counter() - start)
+        envs_ms = (sum(map(_cpu_s, pids)) - envs_cpu) / steps * 1e3
+        worker_ms = (time.process_time() - worker_cpu) / steps * 1e3
+    finally:
+        worker.close()
+    print(f"alfworld EnvWorker {num_envs:>3} envs (a process each): {rate:6.1f} steps/s; CPU per step "
+          f"{envs_ms:5.1f} ms in the envs + {worker_ms:4.1f} ms in the worker; {aborted} aborted")
+
+
 def webshop_search_latency(n_products: int, n_queries: int, seed: int = 0) -> None:
     """Index build time and p50/p90 query latency of WebShop's BM25 over a synthetic catalogue."""
     from envs.webshop.catalogue import generate_catalogue
@@ -92,11 +132,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=10.0, help="time cap per env and policy")
+    parser.add_argument("--alfworld-envs", type=int, nargs="*", default=[1, 2, 16])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 100_000])
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
     for env_id in ENV_IDS:
         bench_env(env_id, args.steps, args.seconds)
+    for n in args.alfworld_envs:
+        alfworld_worker(n, args.seconds)
     for n in args.sizes:
         webshop_search_latency(n, args.queries)
 

@@ -22,6 +22,10 @@ FAULTS = ("crash", "hang", "raise", "slow", "jitter")
 
 
 class FaultyEnv(SokobanEnv):
+    # Stepped on threads like Sokoban, so "crash" takes down the whole EnvWorker there;
+    # tests set this False to exercise EnvWorker's child processes.
+    metadata = {**SokobanEnv.metadata, "thread_safe": True}
+
     def __init__(self, fault: str = "raise", fault_seed: int = 0, fault_step: int = 1, delay_s: float = 1.0,
                  jitter_p: float = 0.1, **kwargs) -> None:
         if fault not in FAULTS:

@@ -1,6 +1,7 @@
 """ALFWorld env on the real TextWorld engine: shipped games, expert, validity, splits, data errors."""
 
 import json
+import random
 import shutil
 import sys
 from pathlib import Path
@@ -182,3 +183,39 @@ def test_generator_reproduces_a_shipped_game(tmp_path):
     shipped = SHIPPED_DATA / gamefile.relative_to(tmp_path)
     for name in ("game.tw-pddl", "traj_data.json", "initial_state.pddl"):
         assert (gamefile.parent / name).read_text() == (shipped.parent / name).read_text(), name
+
+
+def test_env_worker_steps_alfworld_at_once_in_processes_as_one_at_a_time(split_envs):
+    """TextWorld is not thread-safe (alfworld#71: eight envs on four threads abort every
+    episode). EnvWorker runs each ALFWorld env in its own process: eight envs stepped at
+    once with seeded random admissible actions play exactly what they play one at a time."""
+    from actors.env_worker import EnvWorker
+
+    n, steps = 8, 6
+    tasks = [{"seed": slot, "options": {"game_index": slot % 6}} for slot in range(n)]
+    env = split_envs["train"]
+    expected = []
+    for slot, task in enumerate(tasks):  # one env, one episode after the other
+        rng = random.Random(slot)
+        obs, info = env.reset(**task)
+        played = [(obs, 0.0, info["admissible_actions"])]
+        for _ in range(steps):
+            obs, reward, _, _, info = env.step(rng.choice(info["admissible_actions"]))
+            played.append((obs, reward, info["admissible_actions"]))
+        expected.append(played)
+
+    worker = EnvWorker("himac/ALFWorld-v0", n, {"split": "train"})
+    try:
+        assert not worker.thread_safe
+        rngs = [random.Random(slot) for slot in range(n)]
+        results = worker.reset(list(enumerate(tasks)))
+        played = [[(r.observation, 0.0, r.info.get("admissible_actions"))] for r in results]
+        for _ in range(steps):
+            assert not any(r.aborted or r.terminated or r.truncated for r in results), [r.error for r in results]
+            results = worker.step([(s, rngs[s].choice(played[s][-1][2])) for s in range(n)])
+            for r in results:
+                played[r.slot].append((r.observation, r.reward, r.info.get("admissible_actions")))
+        assert not any(r.aborted for r in results) and worker.stats()["restarts"] == 0
+        assert played == expected
+    finally:
+        worker.close()

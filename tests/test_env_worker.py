@@ -1,10 +1,18 @@
-"""EnvWorker in-process (no Ray): results stream back as envs finish; faults abort one episode."""
+"""EnvWorker in-process (no Ray): results stream back as envs finish; faults abort one episode;
+envs that are not thread-safe run in child processes that are killed and replaced."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 
-from actors.env_worker import EnvWorker
+import gymnasium as gym
+from gymnasium.envs.registration import EnvSpec
+
+import envs  # noqa: F401  (registers the himac/* ids)
+from actors.env_worker import EnvWorker, thread_safe
+from envs.faulty import FaultyEnv
 
 
 def _worker(fault: str, *, delay_s: float = 1.0, step_timeout_s: float = 5.0, linger_s: float = 0.01,
@@ -57,9 +65,6 @@ def test_linger_groups_results_that_finish_together():
 
 def test_jitter_latency_is_repeatable_per_room():
     """bench/rollout.py's heavy-tailed env: which steps are slow depends on the reset seed only."""
-    import gymnasium as gym
-
-    import envs  # noqa: F401
 
     def slow_steps(seed: int) -> list[bool]:
         env = gym.make("himac/Faulty-v0", fault="jitter", delay_s=0.05, jitter_p=0.5, max_steps=8).unwrapped
@@ -85,3 +90,56 @@ def test_threads_bound_how_many_envs_step_at_once():
         assert not any(r.aborted for r in w.step([(s, "<action>up</action>") for s in range(8)]))
         walls[threads] = time.monotonic() - start
     assert walls[8] < 0.5 and walls[2] >= 0.8, walls
+
+
+def test_a_queued_call_times_out_from_when_it_begins():
+    """One thread, two envs whose steps take 0.6 s, a 1 s timeout: the second step waits 0.6 s
+    for the thread and ends 1.2 s after the call, inside its own timeout."""
+    w = _worker("jitter", delay_s=0.6, jitter_p=1.0, num_envs=2, threads=1, step_timeout_s=1.0)
+    assert not any(r.aborted for r in w.step([(0, "<action>up</action>"), (1, "<action>up</action>")]))
+
+
+def test_env_classes_declare_where_they_step():
+    assert [thread_safe(gym.spec(f"himac/{name}-v0")) for name in ("Sokoban", "WebShop", "Faulty", "ALFWorld")] == \
+        [True, True, True, False]
+    assert not thread_safe(EnvSpec("undeclared", entry_point="envs.base:TextEnv"))  # silent: processes
+
+
+def test_child_processes_kill_hung_and_dead_envs_and_replace_them(monkeypatch):
+    """Envs that are not thread-safe run one per child process. A child killed from outside,
+    one that exits by itself and one that hangs each abort their own episode only, are
+    replaced by fresh processes, and the next reset on their slots works."""
+    monkeypatch.setattr(FaultyEnv, "metadata", {**FaultyEnv.metadata, "thread_safe": False})
+    w = EnvWorker("himac/Faulty-v0", 4, {"fault": "hang", "fault_seed": 1, "fault_step": 1, "max_steps": 5},
+                  step_timeout_s=1.0)
+    try:
+        assert not w.thread_safe
+        crash = {"fault": "crash", "fault_seed": 3}
+        first = w.reset([(s, {"seed": s, "split_kwargs": crash if s == 3 else {}}) for s in range(4)])
+        assert not any(r.aborted for r in first)
+        pids = [w.envs.children[s].proc.pid for s in range(4)]
+        assert len(set(pids)) == 4 and os.getpid() not in pids
+        os.kill(pids[0], signal.SIGKILL)
+
+        start = time.monotonic()
+        got = {r.slot: (time.monotonic() - start, r) for chunk in w.stream_step([(s, "up") for s in range(4)])
+               for r in chunk}
+        assert "died (exit code -9)" in got[0][1].error and "died (exit code 1)" in got[3][1].error
+        assert "timed out after 1s" in got[1][1].error and 1.0 <= got[1][0] < 2.0
+        assert not got[2][1].aborted and got[2][0] < 0.5  # not held back by the hung env
+        assert w.stats()["restarts"] == 3
+        assert [w.envs.children[s].proc.pid == pids[s] for s in range(4)] == [False, False, True, False]
+
+        # a replaced slot has no episode: an action meant for the old one is refused
+        assert "no live episode" in w.step([(1, "up")])[0].error
+        assert not any(r.aborted for r in w.reset([(s, {"seed": 10 + s}) for s in (0, 1, 3)]))
+        assert not any(r.aborted for r in w.step([(s, "up") for s in range(4)]))
+        ref = FaultyEnv(max_steps=5)  # slot 2 as it played: seed 2, up, up
+        ref.reset(seed=2)
+        ref.step("up")
+        ref.step("up")
+        assert w.expert_actions([2]) == [ref.expert_action()]
+        assert w.expert_subgoals([2]) == [ref.expert_subgoals()] and w.expert_plans([2]) == [ref.expert_plan()]
+    finally:
+        w.close()
+    assert not any(c.proc.is_alive() for c in w.envs.children)
