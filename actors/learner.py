@@ -8,7 +8,8 @@ optimizer step per epoch whatever the (variable) number of samples.
 
 Batch tensors (all [B, L] unless noted; token t of `input_ids` is scored by logits t-1):
   input_ids, attention_mask, loss_mask (1 on response tokens that get gradient),
-  advantages [B], use_dgpo [B] (bool), restrict [B] (bool: logits limited to meta["allowed_ids"]),
+  advantages [B], use_dgpo [B] (bool), and for constrained samples allowed [B, R, K] (token ids the
+  action constraint allowed at response position r, -1 padded) with response_start [B],
   weights [B] (optional: how many identical samples a row stands for; see samples.merge_duplicates).
 """
 
@@ -89,24 +90,26 @@ class LearnerWorker:
         base = model.get_decoder() if hasattr(model, "get_decoder") else model.model
         return base(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
 
-    def _logit_bias(self, batch: Batch, vocab: int) -> torch.Tensor | None:
-        """[B, V] additive bias: a huge negative value outside meta['allowed_ids'] for rows with restrict=1.
+    def _constraint_bias(self, batch: Batch, rows: torch.Tensor, cols: torch.Tensor, vocab: int) -> torch.Tensor:
+        """[N, V] additive bias at positions (rows, cols): a huge negative value outside the tokens
+        the action constraint allowed there (batch["allowed"] [B, R, K], -1 padded), 0 on free rows.
 
         Finite on purpose: exp() underflows to exactly 0 as with -inf, but p * log p stays 0
         instead of 0 * -inf = nan in the entropy and its gradient.
         """
-        if "restrict" not in batch.tensors or not bool(batch["restrict"].any()):
-            return None
-        bias = torch.zeros(len(batch), vocab, device=self.device)
-        allowed = torch.full((vocab,), -1e9, device=self.device)
-        allowed[batch.meta["allowed_ids"]] = 0.0
-        bias[batch["restrict"].bool()] = allowed
-        return bias
+        allowed = batch["allowed"][rows, cols - batch["response_start"][rows]].to(self.device)  # [N, K]
+        constrained = allowed[:, 0] >= 0
+        allowed = torch.where(allowed >= 0, allowed, allowed[:, :1]).clamp(min=0)  # pad -> a token already allowed
+        bias = torch.full((len(rows), vocab), -1e9, device=self.device).scatter_(1, allowed, 0.0)
+        return torch.where(constrained[:, None], bias, 0.0)
 
-    def _logits(self, model, hidden: torch.Tensor, rows: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
-        """lm_head on selected hidden states [N, H] -> float logits [N, V], temperature and restriction applied."""
+    def _logits(self, model, hidden: torch.Tensor, batch: Batch, rows: torch.Tensor, cols: torch.Tensor) -> torch.Tensor:
+        """lm_head on the hidden states [N, H] of positions (rows, cols) -> float logits [N, V],
+        temperature and the action constraint applied."""
         logits = model.get_output_embeddings()(hidden).float() / self.temperature
-        return logits if bias is None else logits + bias[rows]
+        if "allowed" in batch.tensors:
+            logits = logits + self._constraint_bias(batch, rows, cols, logits.shape[-1])
+        return logits
 
     @torch.no_grad()
     def _token_stats(self, batch: Batch, with_ref: bool, with_dgpo: bool) -> dict[str, torch.Tensor]:
@@ -119,10 +122,9 @@ class LearnerWorker:
         rows, cols = losses.scored_mask(batch["loss_mask"]).nonzero(as_tuple=True)
         hid = self._hidden(model, batch)[rows, cols - 1]  # [N, H]
         ref_hid = self._hidden(self.ref, batch)[rows, cols - 1] if with_ref else None
-        bias = self._logit_bias(batch, model.get_output_embeddings().weight.shape[0])
         flat = losses.token_stats(
-            lambda s: self._logits(model, hid[s], rows[s], bias),
-            (lambda s: self._logits(self.ref, ref_hid[s], rows[s], bias)) if with_ref else None,
+            lambda s: self._logits(model, hid[s], batch, rows[s], cols[s]),
+            (lambda s: self._logits(self.ref, ref_hid[s], batch, rows[s], cols[s])) if with_ref else None,
             batch["input_ids"][rows, cols], dgpo=with_dgpo, chunk_size=self.ac.dgpo_chunk_size)
         flat["old_logp"] = flat.pop("logp")
         out = {}
@@ -141,8 +143,7 @@ class LearnerWorker:
         model = self.engine.module
         rows, cols = losses.scored_mask(batch["loss_mask"]).nonzero(as_tuple=True)
         hid = self._hidden(model, batch)[rows, cols - 1]  # [N, H]
-        bias = self._logit_bias(batch, model.get_output_embeddings().weight.shape[0])
-        logits = self._logits(model, hid, rows, bias)  # [N, V]
+        logits = self._logits(model, hid, batch, rows, cols)  # [N, V]
         zeros = torch.zeros(batch["loss_mask"].shape, device=self.device, dtype=torch.float)
         logp = zeros.index_put((rows, cols), losses.token_logprobs(logits, batch["input_ids"][rows, cols]))
         ent = zeros.index_put((rows, cols), losses.entropy(logits)) if with_entropy else None

@@ -7,10 +7,12 @@ reason. Multi-turn prompts are built as token ids by the caller, never re-tokeni
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import torch
 
+from himac.agent.constraints import ActionTrie
 from himac.protocol import GenRequest, GenResult
 
 
@@ -205,7 +207,45 @@ class RolloutWorker:
         return True
 
     def generate(self, requests: list[GenRequest]) -> list[GenResult]:
-        return self.engine.generate(requests) if requests else []
+        """Free requests go to the engine as they are; constrained ones (allowed_sequences) token by token."""
+        free = [i for i, r in enumerate(requests) if r.allowed_sequences is None]
+        constrained = [i for i, r in enumerate(requests) if r.allowed_sequences is not None]
+        out: list[GenResult | None] = [None] * len(requests)
+        for i, res in zip(free, self.engine.generate([requests[i] for i in free]) if free else []):
+            out[i] = res
+        for i, res in zip(constrained, self._generate_constrained([requests[i] for i in constrained])):
+            out[i] = res
+        return out
+
+    def _generate_constrained(self, requests: list[GenRequest]) -> list[GenResult]:
+        """Sample each response inside its ActionTrie: one engine call per token position for
+        all requests at once, with allowed_token_ids = the tokens that continue some admissible
+        response. Forced tokens (a single continuation) are appended without a call; they have
+        probability 1 under the constraint (log-prob 0). Seeds differ per position."""
+        if not requests:
+            return []
+        tries = [ActionTrie(r.allowed_sequences) for r in requests]
+        ids: list[list[int]] = [[] for _ in requests]
+        lps: list[list[float]] = [[] for _ in requests]
+        for depth in itertools.count():
+            ask = []
+            for k, trie in enumerate(tries):
+                while not trie.complete(ids[k]) and len(allowed := trie.allowed(ids[k])) == 1:
+                    ids[k].append(allowed[0])
+                    lps[k].append(0.0)
+                if not trie.complete(ids[k]):
+                    ask.append(k)
+            if not ask:
+                break
+            reqs = [GenRequest(requests[k].prompt_ids + ids[k], 1, requests[k].temperature, requests[k].top_p,
+                               allowed_token_ids=tries[k].allowed(ids[k]),
+                               seed=None if requests[k].seed is None else requests[k].seed * 4096 + depth)
+                    for k in ask]
+            for k, res in zip(ask, self.engine.generate(reqs)):
+                ids[k].append(res.token_ids[0])
+                lps[k].append(res.logprobs[0])
+        tok = self.engine.tokenizer
+        return [GenResult(i, lp, tok.decode(i), "stop") for i, lp in zip(ids, lps)]
 
     def score(self, prompt_ids: list[int], response_ids: list[int]) -> list[float]:
         return self.engine.score(prompt_ids, response_ids)

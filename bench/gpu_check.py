@@ -34,7 +34,7 @@ def make_model(path: str, layers: int) -> None:
 
 
 def dgpo_memory(n: int = 4096, vocab: int = 151936, hidden: int = 896, chunk: int = 512) -> None:
-    from himac.algorithms.losses import dgpo_stats_chunked
+    from himac.algorithms.losses import token_stats
 
     dev = "cuda"
     h, rh = (torch.randn(n, hidden, device=dev, dtype=torch.bfloat16) for _ in range(2))
@@ -51,18 +51,15 @@ def dgpo_memory(n: int = 4096, vocab: int = 151936, hidden: int = 896, chunk: in
         return (torch.cuda.max_memory_allocated() - base) / 2**30, time.perf_counter() - t0, out
 
     with torch.no_grad():
-        full_mem, full_t, full = peak(lambda: _full_stats(h, rh, w, rw, ids))
-        ch_mem, ch_t, chunked = peak(lambda: dgpo_stats_chunked(h, rh, w, rw, ids, chunk_size=chunk))
-    diff = max(float((a - b).abs().max()) for a, b in zip(full, chunked))
+        def stats(size: int) -> dict[str, torch.Tensor]:  # the learner's path, `size` tokens of logits at a time
+            return token_stats(lambda s: h[s] @ w.T, lambda s: rh[s] @ rw.T, ids, dgpo=True, chunk_size=size)
+
+        full_mem, full_t, full = peak(lambda: stats(n))
+        ch_mem, ch_t, chunked = peak(lambda: stats(chunk))
+    diff = max(float((full[k] - chunked[k]).abs().max()) for k in full)
     print(f"[dgpo-stats] N={n} V={vocab}: full logits peak {full_mem:.2f} GiB ({full_t * 1e3:.1f} ms), "
           f"chunked({chunk}) peak {ch_mem:.2f} GiB ({ch_t * 1e3:.1f} ms); memory ratio {full_mem / ch_mem:.1f}x; "
           f"max |diff| {diff:.2e}")
-
-
-def _full_stats(h, rh, w, rw, ids):
-    from himac.algorithms.losses import dgpo_stats
-
-    return dgpo_stats((h @ w.T).float(), (rh @ rw.T).float(), ids)
 
 
 def learner_and_sync(path: str, samples: int, length: int) -> None:

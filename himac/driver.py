@@ -45,11 +45,12 @@ from actors.rollout import RolloutWorker
 from actors.weight_sync import NcclSync, ObjectStoreSync, parity_probe
 from envs import ENV_IDS
 from himac.agent import format_blueprint
+from himac.agent.constraints import ActionTrie, choice_sequences, response_choices, response_pieces
 from himac.agent.prompts import executor_prompt, planner_prompt, render_prompt, response_prefix
 from himac.config import HiMACConfig, to_yaml
 from himac.logging import MetricsLogger
 from himac.protocol import Batch
-from himac.rollout import EpisodeSpec, Rollout, Sampling
+from himac.rollout import EpisodeSpec, Rollout, Sampling, uses_sub_done
 from himac.samples import (
     EpisodeRecord,
     TrainSample,
@@ -203,7 +204,6 @@ class Trainer:
         (self.out / "config.yaml").write_text(to_yaml(cfg))
         self.tok = AutoTokenizer.from_pretrained(cfg.model.path)
         self.pad_id = self.tok.pad_token_id if self.tok.pad_token_id is not None else self.tok.eos_token_id
-        self.allowed_ids = restricted_action_ids(cfg, self.tok)  # fails fast on an unsupported setup
         _init_ray(cfg)
         self.pgs = create_placement_groups(cfg)
         self.roles = role_specs(cfg)
@@ -296,7 +296,6 @@ class Trainer:
             by_level["planner"] = planner_samples(records, a.adv_estimator)
         if "executor" in phase.levels:
             by_level["executor"] = executor_samples(records, a.adv_estimator, gamma=a.gamma, omega=a.gigpo_omega,
-                                                    restrict=cfg.rollout.restrict_to_admissible,
                                                     normalize_by_turns=a.normalize_by_turns)
         t["timing/advantage"] = time.perf_counter() - t0
 
@@ -359,8 +358,7 @@ class Trainer:
             merged = merge_duplicates(samples)  # exact: identical turns become one weighted row
             tokens += sum(len(s.prompt_ids) + len(s.response_ids) for s in samples)
             rows += len(merged)
-            metrics.update(policy.update(to_batch(merged, self.pad_id, dgpo_roles=dgpo_levels,
-                                                  allowed_ids=self.allowed_ids)))
+            metrics.update(policy.update(to_batch(merged, self.pad_id, dgpo_roles=dgpo_levels)))
         metrics["timing/learn"] = time.perf_counter() - t0
         metrics["learn/tokens"], metrics["learn/rows"] = tokens, rows
         return metrics
@@ -395,7 +393,7 @@ class Trainer:
         for policy in self.distinct_policies():
             own = [s for s in samples if self.policies[s.role] is policy]
             if own:
-                nll.append(policy.sft(to_batch(own, self.pad_id, allowed_ids=self.allowed_ids),
+                nll.append(policy.sft(to_batch(own, self.pad_id),
                                       cfg.trainer.warm_start_steps, cfg.trainer.warm_start_lr or None))
         m = self._sync(self.distinct_policies())
         self.state.warm_started = True
@@ -515,17 +513,6 @@ def check_aborted(records: list[EpisodeRecord], max_fraction: float, where: str)
                            f"trainer.max_aborted_fraction={max_fraction}); causes: {listed}")
 
 
-def restricted_action_ids(cfg: HiMACConfig, tok: Any) -> list[int]:
-    """Token ids the restricted executor may emit (Sokoban's four one-token action words)."""
-    if not cfg.rollout.restrict_to_admissible:
-        return []
-    ids = [tok.encode(w, add_special_tokens=False) for w in ("up", "down", "left", "right")]
-    if cfg.env.name != "sokoban" or any(len(i) != 1 for i in ids):
-        raise ValueError("rollout.restrict_to_admissible supports Sokoban with one-token action words only "
-                         f"(env {cfg.env.name!r}, token counts {[len(i) for i in ids]})")
-    return sorted(i[0] for i in ids)
-
-
 def episode_metrics(records: list[EpisodeRecord], prefix: str) -> dict[str, float]:
     """Success overall and per task type, return, steps, valid-action ratio, blueprint stats."""
     done = [r for r in records if not r.aborted]
@@ -566,7 +553,7 @@ def collect_expert_samples(trainer: Trainer, episodes: int) -> list[TrainSample]
     """Run the env's expert and record (prompt, expert response) pairs for both levels:
     the planner writes `expert_blueprint`, the executor takes the expert's action under it."""
     cfg, tok = trainer.cfg, trainer.tok
-    style = cfg.agent.prompt_style
+    style, sub_done = cfg.agent.prompt_style, uses_sub_done(cfg)
     worker = trainer.env_workers[0]
     n = min(episodes, cfg.env.envs_per_worker)
     samples: list[TrainSample] = []
@@ -598,16 +585,20 @@ def collect_expert_samples(trainer: Trainer, episodes: int) -> list[TrainSample]
                 task = str(r.info.get("task", ""))
                 blueprint = expert_blueprint(task) if cfg.coevolution.hierarchical else []
                 # the same prompt the executor will see in RL (history included)
-                prompt = executor_prompt(task, blueprint, 0, history[s], r.observation,
-                                         r.info.get("admissible_actions", []), style=style,
+                admissible = r.info.get("admissible_actions", [])
+                prompt = executor_prompt(task, blueprint, 0, history[s], r.observation, admissible, style=style,
                                          history_length=cfg.agent.history_length,
-                                         show_admissible=cfg.agent.show_admissible,
-                                         use_sub_done=cfg.coevolution.use_sub_done)
+                                         show_admissible=cfg.agent.show_admissible, use_sub_done=sub_done)
                 ids = tok.encode(render_prompt(prompt, tok), add_special_tokens=False)
-                answer = act if cfg.rollout.restrict_to_admissible else \
-                    (act + "</action>" if style == "compact" else f"<action>{act}</action>")
-                samples.append(TrainSample(ids, tok.encode(answer, add_special_tokens=False), 0.0, "executor",
-                                           cfg.rollout.restrict_to_admissible))
+                pieces = response_pieces(act, sub_done=False, style=style, use_sub_done=sub_done)
+                response = [t for p in pieces for t in tok.encode(p, add_special_tokens=False)]
+                allowed = None
+                if cfg.rollout.restrict_to_admissible:  # the same constraint the executor samples under in RL
+                    choices = choice_sequences(response_choices(admissible, task, style=style, use_sub_done=sub_done),
+                                               tok)
+                    allowed = ActionTrie(choices).allowed_per_position(response) if response in choices else None
+                if allowed is not None or not cfg.rollout.restrict_to_admissible:
+                    samples.append(TrainSample(ids, response, 0.0, "executor", allowed))
                 history[s].append((r.observation, act))
                 items.append((s, act))
             for res in ray.get(worker.step.remote(items), timeout=600) if items else []:

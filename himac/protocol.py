@@ -26,6 +26,7 @@ class GenRequest:
     stop: list[str] = field(default_factory=list)
     allowed_token_ids: list[int] | None = None
     seed: int | None = None
+    allowed_sequences: list[list[int]] | None = None  # the response must be one of these (an ActionTrie)
 
 
 @dataclass

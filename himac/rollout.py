@@ -26,6 +26,7 @@ from typing import Any
 import ray
 
 from himac.agent import parse_blueprint
+from himac.agent.constraints import choice_sequences, response_choices
 from himac.agent.episode import ExecutorEpisode, Turn
 from himac.agent.prompts import Prompt, planner_prompt, render_prompt, response_prefix, stop_strings
 from himac.config import HiMACConfig
@@ -76,17 +77,16 @@ async def run_episode(spec: EpisodeSpec, llm: Mapping[str, LLMClient], env: EnvC
                 record.planner_turn = Turn(ids, out.token_ids, out.logprobs, out.text, finish_reason=out.finish_reason)
 
             episode = ExecutorEpisode(task, observation, list(info.get("admissible_actions", [])), record.blueprint,
-                                      use_sub_done=cfg.coevolution.use_sub_done, subgoal_budget=a.subgoal_budget)
+                                      use_sub_done=uses_sub_done(cfg), subgoal_budget=a.subgoal_budget)
             record.turns = episode.records
             while not episode.done:  # micro level: one action per turn under the active subgoal
                 ids = encode(tok, episode.next_prompt(style, history_length=a.history_length,
                                                       show_admissible=a.show_admissible))
-                out = await llm["executor"].generate(executor_request(ids, episode.admissible, spec.executor,
-                                                                      next(seeds), cfg, tok))
-                text = out.text + ("</action>" if cfg.rollout.restrict_to_admissible else "")  # cut after one token
-                action = episode.record(text, require_think=a.require_think, prompt_ids=ids,
+                request = executor_request(ids, episode, spec.executor, next(seeds), cfg, tok)
+                out = await llm["executor"].generate(request)
+                action = episode.record(out.text, require_think=a.require_think, prompt_ids=ids,
                                         response_ids=out.token_ids, logprobs=out.logprobs,
-                                        finish_reason=out.finish_reason)
+                                        finish_reason=out.finish_reason, constraint=request.allowed_sequences)
                 step = await env.step(slot, action)
                 info = step.info
                 episode.observe(step.observation, step.reward, step.terminated, step.truncated, info,
@@ -103,19 +103,27 @@ async def run_episode(spec: EpisodeSpec, llm: Mapping[str, LLMClient], env: EnvC
     return record
 
 
+def uses_sub_done(cfg: HiMACConfig) -> bool:
+    """`<sub_done>` is the executor's to write only under a planner's blueprint (not for a flat agent)."""
+    return cfg.coevolution.hierarchical and cfg.coevolution.use_sub_done
+
+
 def encode(tok: Any, prompt: Prompt) -> list[int]:
     """Prompt -> token ids (chat template for message lists, plain text otherwise)."""
     return tok.encode(render_prompt(prompt, tok), add_special_tokens=False)
 
 
-def executor_request(ids: list[int], admissible: list[str], sampling: Sampling, seed: int, cfg: HiMACConfig,
+def executor_request(ids: list[int], episode: ExecutorEpisode, sampling: Sampling, seed: int, cfg: HiMACConfig,
                      tok: Any) -> GenRequest:
-    """An executor turn's request; with `restrict_to_admissible` one token among the admissible words."""
-    stop = stop_strings("executor", cfg.agent.prompt_style, use_sub_done=cfg.coevolution.use_sub_done)
-    if not cfg.rollout.restrict_to_admissible:
-        return GenRequest(ids, cfg.rollout.executor_max_tokens, sampling.temperature, sampling.top_p, stop, seed=seed)
-    allowed = sorted({t for act in admissible for t in tok.encode(act, add_special_tokens=False)})
-    return GenRequest(ids, 1, sampling.temperature, sampling.top_p, stop, allowed_token_ids=allowed or None, seed=seed)
+    """An executor turn's request; with `rollout.restrict_to_admissible` the response must be one of
+    the turn's admissible actions (an ActionTrie the engine samples inside, see agent/constraints.py)."""
+    style, use_sub_done = cfg.agent.prompt_style, uses_sub_done(cfg)
+    request = GenRequest(ids, cfg.rollout.executor_max_tokens, sampling.temperature, sampling.top_p,
+                         stop_strings("executor", style, use_sub_done=use_sub_done), seed=seed)
+    if cfg.rollout.restrict_to_admissible:
+        choices = response_choices(episode.admissible, episode.task, style=style, use_sub_done=use_sub_done)
+        request.allowed_sequences = choice_sequences(choices, tok)
+    return request
 
 
 # -- the two clients the episodes await ----------------------------------------------------

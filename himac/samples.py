@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import torch
 
+from himac.agent.constraints import ActionTrie
 from himac.agent.episode import Turn
 from himac.algorithms import advantages as adv
 from himac.protocol import Batch
@@ -42,7 +43,7 @@ class TrainSample:
     response_ids: list[int]
     advantage: float
     role: str  # "planner" | "executor"
-    restrict: bool = False
+    allowed: list[list[int]] | None = None  # per response token: the tokens the constraint allowed there
     weight: float = 1.0  # how many identical samples this one stands for (`merge_duplicates`)
 
 
@@ -61,7 +62,7 @@ def planner_samples(records: list[EpisodeRecord], estimator: str) -> list[TrainS
 
 
 def executor_samples(records: list[EpisodeRecord], estimator: str, *, gamma: float = 0.95, omega: float = 1.0,
-                     restrict: bool = False, normalize_by_turns: bool = False) -> list[TrainSample]:
+                     normalize_by_turns: bool = False) -> list[TrainSample]:
     """HiMAC micro level: executions under one (task, blueprint) compete; every turn gets its
     episode's advantage (GiGPO adds a step term over identical anchor observations).
 
@@ -89,8 +90,13 @@ def executor_samples(records: list[EpisodeRecord], estimator: str, *, gamma: flo
     if normalize_by_turns and eps:
         mean_turns = sum(len(r.turns) for r in eps) / len(eps)
         values = [[v * mean_turns / len(r.turns) for v in vs] for r, vs in zip(eps, values)]
-    return [TrainSample(t.prompt_ids, t.response_ids, v, "executor", restrict)
+    return [TrainSample(t.prompt_ids, t.response_ids, v, "executor", allowed_tokens(t))
             for r, vs in zip(eps, values) for t, v in zip(r.turns, vs)]
+
+
+def allowed_tokens(turn: Turn) -> list[list[int]] | None:
+    """The constraint's allowed set at each response position of a constrained turn (else None)."""
+    return ActionTrie(turn.constraint).allowed_per_position(turn.response_ids) if turn.constraint else None
 
 
 def merge_duplicates(samples: list[TrainSample]) -> list[TrainSample]:
@@ -106,20 +112,25 @@ def merge_duplicates(samples: list[TrainSample]) -> list[TrainSample]:
     """
     merged: dict[tuple, list[TrainSample]] = {}
     for s in samples:
-        key = (tuple(s.prompt_ids), tuple(s.response_ids), s.role, s.restrict, s.advantage >= 0)
+        allowed = None if s.allowed is None else tuple(map(tuple, s.allowed))
+        key = (tuple(s.prompt_ids), tuple(s.response_ids), s.role, allowed, s.advantage >= 0)
         merged.setdefault(key, []).append(s)
     out = []
     for same in merged.values():
         weight = sum(s.weight for s in same)
         advantage = sum(s.advantage * s.weight for s in same) / weight
         out.append(TrainSample(same[0].prompt_ids, same[0].response_ids, advantage, same[0].role,
-                               same[0].restrict, weight))
+                               same[0].allowed, weight))
     return out
 
 
-def to_batch(samples: list[TrainSample], pad_id: int, *, dgpo_roles: set[str] = frozenset(),
-             allowed_ids: list[int] | None = None) -> Batch:
-    """Right-padded [B, L] tensors; loss_mask marks response tokens."""
+def to_batch(samples: list[TrainSample], pad_id: int, *, dgpo_roles: set[str] = frozenset()) -> Batch:
+    """Right-padded [B, L] tensors; loss_mask marks the response tokens that carry a decision.
+
+    Constrained samples add `allowed` [B, R, K] (the allowed token ids at response position r,
+    -1 padded; all -1 where a row is unconstrained) and `response_start` [B]; their forced
+    positions (one allowed token) are left out of the loss mask.
+    """
     length = max(len(s.prompt_ids) + len(s.response_ids) for s in samples)
     n = len(samples)
     ids = torch.full((n, length), pad_id, dtype=torch.long)
@@ -129,18 +140,23 @@ def to_batch(samples: list[TrainSample], pad_id: int, *, dgpo_roles: set[str] = 
         p, r = len(s.prompt_ids), len(s.response_ids)
         ids[i, : p + r] = torch.tensor(s.prompt_ids + s.response_ids)
         attn[i, : p + r] = 1
-        loss_mask[i, p : p + r] = 1
-    return Batch(
-        {
-            "input_ids": ids, "attention_mask": attn, "loss_mask": loss_mask,
-            "advantages": torch.tensor([s.advantage for s in samples], dtype=torch.float),
-            "weights": torch.tensor([s.weight for s in samples], dtype=torch.float),
-            "use_dgpo": torch.tensor([s.role in dgpo_roles for s in samples]),
-            "restrict": torch.tensor([s.restrict for s in samples]),
-        },
-        {"role": [s.role for s in samples]},
-        {"allowed_ids": allowed_ids or []},
-    )
+        loss_mask[i, p : p + r] = 1 if s.allowed is None else torch.tensor([len(a) > 1 for a in s.allowed])
+    tensors = {
+        "input_ids": ids, "attention_mask": attn, "loss_mask": loss_mask,
+        "advantages": torch.tensor([s.advantage for s in samples], dtype=torch.float),
+        "weights": torch.tensor([s.weight for s in samples], dtype=torch.float),
+        "use_dgpo": torch.tensor([s.role in dgpo_roles for s in samples]),
+    }
+    if any(s.allowed is not None for s in samples):
+        resp = max(len(s.response_ids) for s in samples)
+        k = max(len(a) for s in samples if s.allowed is not None for a in s.allowed)
+        allowed = torch.full((n, resp, k), -1, dtype=torch.long)
+        for i, s in enumerate(samples):
+            for j, a in enumerate(s.allowed or []):
+                allowed[i, j, : len(a)] = torch.tensor(a)
+        tensors["allowed"] = allowed
+        tensors["response_start"] = torch.tensor([len(s.prompt_ids) for s in samples])
+    return Batch(tensors, {"role": [s.role for s in samples]})
 
 
 def shard(batch: Batch, ranks: int) -> list[Batch]:

@@ -35,8 +35,8 @@ def test_positive_advantage_raises_logprob_negative_lowers_it(learner_and_tok):
     words = ["up", "down", "left", "right"]
     allowed = sorted(enc(w)[0] for w in words)
     before = {w: lw.score(prompt, enc(w))[0] for w in words}
-    batch = to_batch([TrainSample(prompt, enc("right"), 1.0, "executor", True),
-                      TrainSample(prompt, enc("up"), -1.0, "executor", True)], tok.eos_token_id, allowed_ids=allowed)
+    batch = to_batch([TrainSample(prompt, enc("right"), 1.0, "executor", [allowed]),
+                      TrainSample(prompt, enc("up"), -1.0, "executor", [allowed])], tok.eos_token_id)
     for _ in range(3):
         m = lw.update(batch)
     after = {w: lw.score(prompt, enc(w))[0] for w in words}
@@ -51,8 +51,7 @@ def test_behaviour_cloning_fits_expert_actions(learner_and_tok):
     enc = lambda s: tok.encode(s, add_special_tokens=False)  # noqa: E731
     prompt = enc("goal: push\n#####\n#O_XP#\n#####\n<action>")
     allowed = sorted(enc(w)[0] for w in ["up", "down", "left", "right"])
-    batch = to_batch([TrainSample(prompt, enc("left"), 0.0, "executor", True)] * 4, tok.eos_token_id,
-                     allowed_ids=allowed)
+    batch = to_batch([TrainSample(prompt, enc("left"), 0.0, "executor", [allowed])] * 4, tok.eos_token_id)
     lw.sft(batch, steps=20, batch_size=4, lr=3e-3)  # its own learning rate, then back to the RL one
     assert [g["lr"] for g in lw.optimizer.param_groups] == [1e-3] * len(lw.optimizer.param_groups)
     # BC trains the distribution restricted to the action words: "left" must dominate it
@@ -72,8 +71,8 @@ def _action_batch(tok, advantages):
     enc = lambda s: tok.encode(s, add_special_tokens=False)  # noqa: E731
     prompt = enc("goal: push\n#####\n#_PX_O#\n#####\n<action>")
     allowed = sorted(enc(w)[0] for w in ["up", "down", "left", "right"])
-    samples = [TrainSample(prompt, enc(w), a, "executor", True) for w, a in zip(["right", "up"], advantages)]
-    return to_batch(samples, tok.eos_token_id, allowed_ids=allowed)
+    samples = [TrainSample(prompt, enc(w), a, "executor", [allowed]) for w, a in zip(["right", "up"], advantages)]
+    return to_batch(samples, tok.eos_token_id)
 
 
 @pytest.mark.timeout(300)

@@ -53,10 +53,10 @@ def test_rloo_and_gigpo_estimators():
 
 def test_to_batch_masks_response_tokens_and_shard_pads_without_loss():
     records = [rec("t", 1.0, turns=1), rec("t", 2.0, turns=2)]
-    s = executor_samples(records, "grpo", restrict=True)
-    b = to_batch(s, pad_id=0, dgpo_roles={"executor"}, allowed_ids=[3])
+    s = executor_samples(records, "grpo")
+    b = to_batch(s, pad_id=0, dgpo_roles={"executor"})
     assert b["input_ids"].tolist() == [[1, 2, 3]] * 3 and b["loss_mask"].tolist() == [[0, 0, 1]] * 3
-    assert b["use_dgpo"].all() and b["restrict"].all() and b.meta["allowed_ids"] == [3]
+    assert b["use_dgpo"].all() and "allowed" not in b
     parts = shard(b, 2)
     assert [len(p) for p in parts] == [2, 2] and parts[1]["loss_mask"][1].sum() == 0
     assert torch.equal(parts[0]["advantages"], b["advantages"][:2])
@@ -110,3 +110,21 @@ def test_merging_keeps_roles_and_signs_apart():
          TrainSample([1], [2], -2.0, "executor"), TrainSample([1], [2], 1.0, "planner")]
     out = {(x.role, x.advantage >= 0): (x.advantage, x.weight) for x in merge_duplicates(s)}
     assert out == {("executor", True): (2.0, 2.0), ("executor", False): (-2.0, 1.0), ("planner", True): (1.0, 1.0)}
+
+
+def test_constrained_turns_carry_their_allowed_sets_and_forced_tokens_get_no_loss():
+    """A constrained turn: the allowed set at each response position comes from its ActionTrie;
+    positions with one allowed token (forced) are out of the loss mask."""
+    choices = [[5, 6, 9], [5, 7, 9], [8, 9]]  # "5 6 </>", "5 7 </>", "8 </>"
+    turn = Turn([1, 2], [5, 7, 9], [-0.1, -0.2, 0.0], observation="o", reward=1.0, constraint=choices)
+    free = Turn([1, 2], [4], [-0.3], observation="o", reward=0.0)
+    records = [EpisodeRecord("t", "all", [], None, [turn], episode_return=1.0, steps=1),
+               EpisodeRecord("t", "all", [], None, [free], episode_return=0.0, steps=1)]
+    s = executor_samples(records, "grpo_no_std")
+    assert s[0].allowed == [[5, 8], [6, 7], [9]] and s[1].allowed is None
+    b = to_batch(s, pad_id=0)
+    assert b["loss_mask"].tolist() == [[0, 0, 1, 1, 0], [0, 0, 1, 0, 0]]
+    assert b["response_start"].tolist() == [2, 2]
+    assert b["allowed"][0].tolist() == [[5, 8], [6, 7], [9, -1]] and (b["allowed"][1] == -1).all()
+    merged = merge_duplicates(s + s)
+    assert len(merged) == 2 and merged[0].allowed == s[0].allowed and merged[0].weight == 2

@@ -45,6 +45,7 @@ class Turn:
     subgoal_index: int = 0
     reward: float = 0.0
     finish_reason: str = "stop"
+    constraint: list[list[int]] | None = None  # the admissible responses' token ids, when constrained
 
 
 @dataclass
@@ -113,7 +114,7 @@ class ExecutorEpisode:
 
     def record(self, response_text: str, *, require_think: bool = False, prompt_ids: list[int] | None = None,
                response_ids: list[int] | None = None, logprobs: list[float] | None = None,
-               finish_reason: str = "stop") -> str:
+               finish_reason: str = "stop", constraint: list[list[int]] | None = None) -> str:
         """Parse the generated text (after the style's response prefix) and return the env action;
         the token ids and log-probs, when given, are kept on the turn for training."""
         assert self._pending_prompt is not None, "record() needs next_prompt() first"
@@ -126,6 +127,7 @@ class ExecutorEpisode:
         self._pending_step = Turn(
             list(prompt_ids or []), list(response_ids or []), list(logprobs or []), response_text, prompt,
             self.observation, action, valid, sub_done, self.active, finish_reason=finish_reason,
+            constraint=constraint,
         )
         return action
 
