@@ -46,11 +46,12 @@ from actors.weight_sync import NcclSync, ObjectStoreSync, parity_probe
 from envs import ENV_IDS
 from himac.agent import format_blueprint
 from himac.agent.constraints import ActionTrie, choice_sequences, response_choices, response_pieces
-from himac.agent.prompts import executor_prompt, planner_prompt, render_prompt, response_prefix
+from himac.agent.episode import ExecutorEpisode
+from himac.agent.prompts import planner_prompt, response_prefix
 from himac.config import HiMACConfig, to_yaml
 from himac.logging import MetricsLogger
 from himac.protocol import Batch
-from himac.rollout import EpisodeSpec, Rollout, Sampling, uses_sub_done
+from himac.rollout import EpisodeSpec, Rollout, Sampling, encode, uses_sub_done
 from himac.samples import (
     EpisodeRecord,
     TrainSample,
@@ -540,20 +541,25 @@ def episode_metrics(records: list[EpisodeRecord], prefix: str) -> dict[str, floa
     return m
 
 
-def expert_blueprint(task: str) -> list[str]:
-    """The warm-start blueprint: the task itself as the one subgoal.
-
-    A deliberately plain target: behaviour cloning teaches the planner the blueprint format
-    and the executor to act under it; better decompositions are left to RL (phase A).
-    """
-    return [task]
+def expert_blueprint(plan: list[tuple[str, list[str]]], max_subgoals: int) -> list[tuple[str, list[str]]]:
+    """The expert's plan as at most `max_subgoals` (subgoal, actions) pairs (the tail merged into the last)."""
+    if len(plan) <= max_subgoals:
+        return plan
+    head, tail = plan[:max_subgoals - 1], plan[max_subgoals - 1:]
+    return head + [(tail[0][0], [a for _, acts in tail for a in acts])]
 
 
 def collect_expert_samples(trainer: Trainer, episodes: int) -> list[TrainSample]:
-    """Run the env's expert and record (prompt, expert response) pairs for both levels:
-    the planner writes `expert_blueprint`, the executor takes the expert's action under it."""
+    """Play the env's expert and record (prompt, expert response) pairs for both levels.
+
+    The expert's plan (`env.expert_plan()`: its actions cut into subgoals) is the planner's
+    blueprint; the executor takes the expert's actions under it, one subgoal at a time, and
+    writes `<sub_done>` with the last action of each subgoal. Prompts come from the same
+    `ExecutorEpisode` the RL rollout uses (temporal mask, budget fallback included); with the
+    action constraint on, each response carries the same allowed sets as in RL.
+    """
     cfg, tok = trainer.cfg, trainer.tok
-    style, sub_done = cfg.agent.prompt_style, uses_sub_done(cfg)
+    style, sub_done, hier = cfg.agent.prompt_style, uses_sub_done(cfg), cfg.coevolution.hierarchical
     worker = trainer.env_workers[0]
     n = min(episodes, cfg.env.envs_per_worker)
     samples: list[TrainSample] = []
@@ -561,51 +567,52 @@ def collect_expert_samples(trainer: Trainer, episodes: int) -> list[TrainSample]
     while wave * n < episodes or not samples:
         tasks = trainer.sampler.train(-1 - wave, n)
         results = ray.get(worker.reset.remote(list(enumerate(tasks))), timeout=600)
-        live = {r.slot: r for r in results if not r.aborted}
         errors = [r.error.strip() for r in results if r.aborted]
-        history: dict[int, list[tuple[str, str]]] = {s: [] for s in live}
-        if cfg.coevolution.hierarchical:
-            for r in live.values():
-                task = str(r.info.get("task", ""))
+        live = {r.slot: r for r in results if not r.aborted}
+        plans = dict(zip(live, ray.get(worker.expert_plans.remote(list(live)), timeout=600))) if live else {}
+        running = {}
+        for slot, r in live.items():
+            plan = expert_blueprint(plans[slot] or [], cfg.agent.max_subgoals)
+            if not plan:
+                continue
+            task, blueprint = str(r.info.get("task", "")), [g for g, _ in plan] if hier else []
+            if hier:
                 prompt = planner_prompt(task, r.observation, style=style, max_subgoals=cfg.agent.max_subgoals)
-                answer = format_blueprint(expert_blueprint(task))[len(response_prefix("planner", style)):]
-                samples.append(TrainSample(tok.encode(render_prompt(prompt, tok), add_special_tokens=False),
-                                           tok.encode(answer, add_special_tokens=False), 0.0, "planner"))
-        for _ in range(cfg.env.max_steps):
-            if not live:
-                break
-            slots = sorted(live)
-            actions = ray.get(worker.expert_actions.remote(slots), timeout=600)
+                answer = format_blueprint(blueprint)[len(response_prefix("planner", style)):]
+                samples.append(TrainSample(encode(tok, prompt), tok.encode(answer, add_special_tokens=False), 0.0,
+                                           "planner"))
+            actions = [(act, hier and sub_done and j == len(acts) - 1) for _, acts in plan for j, act in enumerate(acts)]
+            running[slot] = (ExecutorEpisode(task, r.observation, list(r.info.get("admissible_actions", [])),
+                                               blueprint, use_sub_done=sub_done,
+                                               subgoal_budget=cfg.agent.subgoal_budget), iter(actions))
+        while running:
             items = []
-            for s, act in zip(slots, actions):
+            for slot, (ep, actions) in list(running.items()):
+                act, done = next(actions, (None, False))
                 if act is None:
-                    del live[s]
+                    del running[slot]
                     continue
-                r = live[s]
-                task = str(r.info.get("task", ""))
-                blueprint = expert_blueprint(task) if cfg.coevolution.hierarchical else []
-                # the same prompt the executor will see in RL (history included)
-                admissible = r.info.get("admissible_actions", [])
-                prompt = executor_prompt(task, blueprint, 0, history[s], r.observation, admissible, style=style,
-                                         history_length=cfg.agent.history_length,
-                                         show_admissible=cfg.agent.show_admissible, use_sub_done=sub_done)
-                ids = tok.encode(render_prompt(prompt, tok), add_special_tokens=False)
-                pieces = response_pieces(act, sub_done=False, style=style, use_sub_done=sub_done)
+                ids = encode(tok, ep.next_prompt(style, history_length=cfg.agent.history_length,
+                                                 show_admissible=cfg.agent.show_admissible))
+                pieces = response_pieces(act, sub_done=done, style=style, use_sub_done=sub_done)
                 response = [t for p in pieces for t in tok.encode(p, add_special_tokens=False)]
+                ep.record("".join(pieces))
                 allowed = None
                 if cfg.rollout.restrict_to_admissible:  # the same constraint the executor samples under in RL
-                    choices = choice_sequences(response_choices(admissible, task, style=style, use_sub_done=sub_done),
-                                               tok)
+                    choices = choice_sequences(response_choices(ep.admissible, ep.task, style=style,
+                                                                use_sub_done=sub_done), tok)
                     allowed = ActionTrie(choices).allowed_per_position(response) if response in choices else None
                 if allowed is not None or not cfg.rollout.restrict_to_admissible:
                     samples.append(TrainSample(ids, response, 0.0, "executor", allowed))
-                history[s].append((r.observation, act))
-                items.append((s, act))
+                items.append((slot, act))
             for res in ray.get(worker.step.remote(items), timeout=600) if items else []:
-                if res.aborted or res.terminated or res.truncated:
-                    live.pop(res.slot, None)
-                else:
-                    live[res.slot] = res
+                ep = running[res.slot][0]
+                if res.aborted:
+                    del running[res.slot]
+                    continue
+                ep.observe(res.observation, res.reward, res.terminated, res.truncated, res.info)
+                if ep.done:
+                    del running[res.slot]
         wave += 1
         if not samples and wave >= 3:  # never loop on an env that cannot start or an expert that never acts
             raise RuntimeError(f"warm start: no expert sample in {wave} waves of {n} episodes "
