@@ -69,7 +69,10 @@ class VLLMEngine:
         for out in outs:
             c = out.outputs[0]
             lps = [lp[t].logprob for t, lp in zip(c.token_ids, c.logprobs)]
-            results.append(GenResult(list(c.token_ids), lps, c.text, "length" if c.finish_reason == "length" else "stop"))
+            # vLLM cuts `text` at the stop string even inside a token; the text returned is what the
+            # tokens say (token-in/token-out), as the HF backend returns it.
+            text = self.tokenizer.decode(c.token_ids, skip_special_tokens=True)
+            results.append(GenResult(list(c.token_ids), lps, text, "length" if c.finish_reason == "length" else "stop"))
         return results
 
     def score(self, prompt_ids: list[int], response_ids: list[int]) -> list[float]:
@@ -145,7 +148,7 @@ class HFEngine:
             if tok == self.tokenizer.eos_token_id or any(s in text for s in r.stop):
                 finish = "stop"
                 break
-        return GenResult(out_ids, lps, self.tokenizer.decode(out_ids), finish)
+        return GenResult(out_ids, lps, self.tokenizer.decode(out_ids, skip_special_tokens=True), finish)
 
     @torch.no_grad()
     def score(self, prompt_ids: list[int], response_ids: list[int]) -> list[float]:

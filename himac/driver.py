@@ -517,7 +517,8 @@ def check_aborted(records: list[EpisodeRecord], max_fraction: float, where: str)
 def episode_metrics(records: list[EpisodeRecord], prefix: str) -> dict[str, float]:
     """Success overall and per task type, return, steps, valid-action ratio, blueprint stats."""
     done = [r for r in records if not r.aborted]
-    m: dict[str, float] = {f"{prefix}/episodes": len(records), f"{prefix}/aborted": len(records) - len(done)}
+    m: dict[str, float] = {f"{prefix}/episodes": len(records), f"{prefix}/aborted": len(records) - len(done),
+                           f"{prefix}/truncated_prompts": sum(r.truncated_prompts for r in records)}
     if not done:
         return m
     steps = sum(r.steps for r in done)

@@ -70,6 +70,10 @@ async def run_episode(spec: EpisodeSpec, llm: Mapping[str, LLMClient], env: EnvC
 
             if spec.blueprint is None:  # macro level: the planner writes the blueprint
                 ids = encode(tok, planner_prompt(task, observation, style=style, max_subgoals=a.max_subgoals))
+                room = cfg.rollout.max_model_len - cfg.rollout.planner_max_tokens
+                if len(ids) > room:
+                    record.truncated_prompts += 1
+                    ids = fit_prompt(ids, room)
                 out = await llm["planner"].generate(GenRequest(
                     ids, cfg.rollout.planner_max_tokens, spec.planner.temperature, spec.planner.top_p,
                     stop_strings("planner", style), seed=next(seeds)))
@@ -83,6 +87,11 @@ async def run_episode(spec: EpisodeSpec, llm: Mapping[str, LLMClient], env: EnvC
                 ids = encode(tok, episode.next_prompt(style, history_length=a.history_length,
                                                       show_admissible=a.show_admissible))
                 request = executor_request(ids, episode, spec.executor, next(seeds), cfg, tok)
+                room = cfg.rollout.max_model_len - request.max_tokens
+                if len(ids) > room:  # too long for the engine: drop the history, then cut the middle
+                    record.truncated_prompts += 1
+                    ids = encode(tok, episode.next_prompt(style, history_length=0, show_admissible=a.show_admissible))
+                    request.prompt_ids = ids = fit_prompt(ids, room)
                 out = await llm["executor"].generate(request)
                 action = episode.record(out.text, require_think=a.require_think, prompt_ids=ids,
                                         response_ids=out.token_ids, logprobs=out.logprobs,
@@ -113,6 +122,15 @@ def encode(tok: Any, prompt: Prompt) -> list[int]:
     return tok.encode(render_prompt(prompt, tok), add_special_tokens=False)
 
 
+def fit_prompt(ids: list[int], room: int) -> list[int]:
+    """The prompt, or its two ends when it leaves no `room` for the response (the middle is cut,
+    so a chat template's opening and the assistant turn's opener both stay)."""
+    if len(ids) <= room:
+        return ids
+    head = room // 2
+    return ids[:head] + ids[len(ids) - (room - head):]
+
+
 def executor_request(ids: list[int], episode: ExecutorEpisode, sampling: Sampling, seed: int, cfg: HiMACConfig,
                      tok: Any) -> GenRequest:
     """An executor turn's request; with `rollout.restrict_to_admissible` the response must be one of
@@ -123,6 +141,7 @@ def executor_request(ids: list[int], episode: ExecutorEpisode, sampling: Samplin
     if cfg.rollout.restrict_to_admissible:
         choices = response_choices(episode.admissible, episode.task, style=style, use_sub_done=use_sub_done)
         request.allowed_sequences = choice_sequences(choices, tok)
+        request.max_tokens = max(len(c) for c in request.allowed_sequences)
     return request
 
 

@@ -35,6 +35,7 @@ class EpisodeRecord:
     aborted: bool = False
     abort_reason: str = ""
     score: float | None = None  # WebShop's raw score
+    truncated_prompts: int = 0  # prompts shortened to fit rollout.max_model_len
 
 
 @dataclass

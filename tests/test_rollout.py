@@ -74,8 +74,10 @@ class ScriptedEnvs:
     """Envs that end after `length` steps (won when every action was "up"); the env whose task
     seed is `fail_seed` aborts on its second step; the one with `slow_seed` steps slowly."""
 
-    def __init__(self, length: int = 3, fail_seed: int = -1, slow_seed: int = -1, slow_s: float = 0.3) -> None:
+    def __init__(self, length: int = 3, fail_seed: int = -1, slow_seed: int = -1, slow_s: float = 0.3,
+                 pad: int = 0) -> None:
         self.length, self.fail_seed, self.slow_seed, self.slow_s = length, fail_seed, slow_seed, slow_s
+        self.pad = "#" * pad  # makes every observation `pad` characters longer
         self.state: dict[int, dict[str, Any]] = {}
         self.busy: set[int] = set()
         self.max_busy = 0
@@ -87,7 +89,7 @@ class ScriptedEnvs:
             self.state[slot] = {"seed": task["seed"], "steps": 0, "good": True}
             self.busy.add(slot)
             self.max_busy = max(self.max_busy, len(self.busy))
-            yield _now([Result(slot, "obs 0", info={"task": "push", "admissible_actions": ["up", "down"]})])
+            yield _now([Result(slot, "obs 0" + self.pad, info={"task": "push", "admissible_actions": ["up", "down"]})])
 
     async def _step(self, items):
         pending = {slot: asyncio.ensure_future(self._step_one(slot, action)) for slot, action in items}
@@ -106,7 +108,7 @@ class ScriptedEnvs:
         done = st["steps"] >= self.length
         if done:
             self.busy.discard(slot)
-        return Result(slot, f"obs {st['steps']}", float(done and st["good"]), done, False,
+        return Result(slot, f"obs {st['steps']}" + self.pad, float(done and st["good"]), done, False,
                       {"won": done and st["good"], "admissible_actions": ["up", "down"]})
 
 
@@ -132,7 +134,7 @@ def test_flat_episodes_record_every_turn_with_its_tokens_and_seed() -> None:
     assert [r.task_id for r in records] == ["t0", "t1", "t2", "t3"]
     for r in records:
         assert not r.aborted and r.won and r.steps == 3 and r.episode_return == 1.0 and r.planner_turn is None
-        assert [t.observation for t in r.turns] == ["obs 0", "obs 1", "obs 2"]
+        assert [t.observation for t in r.turns] == ["obs 0", "obs 1", "obs 2"] and r.truncated_prompts == 0
         assert all(t.response_ids == [1, 2] and t.logprobs == [-0.5, -0.25] and t.prompt_ids for t in r.turns)
     seeds = sorted(req.seed for call in llm.calls for req in call)
     assert seeds == sorted(i * 1000 + k for i in range(4) for k in range(3))  # one seed per (episode, turn)
@@ -179,3 +181,13 @@ def test_a_slow_env_does_not_hold_back_the_other_episodes() -> None:
     fast_before = {r.seed for c in llm.calls[:first_slow_turn] for r in c}
     assert {1001, 2002, 3002} <= fast_before  # the fast episodes finished every turn meanwhile
     assert rollout.timing["env"] >= 0.5  # waited on the slow env alone (two slow steps after the others ended)
+
+
+def test_prompts_longer_than_the_model_are_cut_and_counted_never_sent_whole() -> None:
+    llm = ScriptedLLM()
+    rollout = _rollout([llm], ScriptedEnvs(length=2, pad=400), 2, "rollout.max_model_len=200",
+                       "rollout.executor_max_tokens=8", "rollout.planner_max_tokens=24")
+    records = rollout.run(_specs(2, blueprint=None))
+    assert all(r.won and r.truncated_prompts == 3 for r in records)  # the blueprint and both executor turns
+    sent = [(len(req.prompt_ids), req.max_tokens) for call in llm.calls for req in call]
+    assert all(n + m <= 200 for n, m in sent) and max(n for n, _ in sent) > 150
