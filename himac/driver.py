@@ -194,6 +194,7 @@ class Trainer:
         self.state = DriverState()
         self.sampler = TaskSampler(cfg.env.name, cfg.trainer.seed, cfg.env.train_split, cfg.env.eval_split)
         self.logger: MetricsLogger | None = None
+        self.engine_restarts = 0
 
     # .. setup ..............................................................................
     def setup(self, with_learners: bool = True) -> None:
@@ -251,8 +252,8 @@ class Trainer:
                 path, cfg, rank=i, world_size=n, master_addr=_node_ip(), master_port=port, num_threads=self.threads)
             for i in range(n)
         ] if with_learners else []
-        rollouts = [
-            ray.remote(RolloutWorker).options(**self._options(rollout_role, i)).remote(
+        rollouts = [  # Ray restarts a dead engine; `_rollout` then re-syncs its weights
+            ray.remote(RolloutWorker).options(**self._options(rollout_role, i), max_restarts=2, max_task_retries=0).remote(
                 path, r.backend, dtype=cfg.model.dtype, seed=seed + i, max_model_len=r.max_model_len,
                 gpu_memory_utilization=r.gpu_memory_utilization, tensor_parallel_size=r.tensor_parallel_size,
                 enforce_eager=r.enforce_eager, sleep_mode=r.sleep_when_idle, num_threads=self.threads)
@@ -281,7 +282,7 @@ class Trainer:
         specs = self.episode_specs(phase, tasks, it)
 
         # 2. episodes: planner blueprints, executor turns, env steps
-        records = self.rollout.run(specs)
+        records = self._rollout(specs)
         t["timing/generate_env"] = time.perf_counter() - t0
         t.update({f"timing/{k}": v for k, v in self.rollout.timing.items()})  # waits, by cause (inside generate_env)
         check_aborted(records, cfg.trainer.max_aborted_fraction, f"iteration {it}")  # never train on nothing
@@ -311,6 +312,7 @@ class Trainer:
                 metrics[f"{level}/adv_mean"], metrics[f"{level}/adv_abs_mean"] = float(advs.mean()), float(advs.abs().mean())
                 metrics[f"{level}/samples"] = len(samples)
         metrics["phase"] = phase.value
+        metrics["rollout/engine_restarts"] = self.engine_restarts
         return metrics
 
     def episode_specs(self, phase: Phase, tasks: list[dict[str, Any]], it: int) -> list[EpisodeSpec]:
@@ -334,6 +336,25 @@ class Trainer:
                 else:  # B: phase A's best blueprint, or the planner's greedy one
                     specs.append(EpisodeSpec(task, best[0] if best else None, train, greedy, seed=seed))
         return specs
+
+    def _rollout(self, specs: list[EpisodeSpec]) -> list[EpisodeRecord]:
+        """Run the episodes; if a rollout worker died meanwhile, wait for Ray to restart it, give it
+        the current weights (sync + parity probe) and run them again (once)."""
+        records = self.rollout.run(specs)
+        if not self.rollout.engine_failures:
+            return records
+        print(f"[himac] a rollout worker died ({self.rollout.engine_failures} engine calls lost): restarting it, "
+              "re-syncing its weights and running the rollout again", flush=True)
+        self.engine_restarts += 1
+        ray.get([w.ready.remote() for p in self.distinct_policies() for w in p.rollouts], timeout=900)
+        for p in self.distinct_policies():
+            if p.weight_sync is not None:
+                p.sync()
+        records = self.rollout.run(specs)
+        if self.rollout.engine_failures:
+            raise RuntimeError("a rollout worker died again right after its restart; stopping (resume with "
+                               "trainer.resume=auto from the last checkpoint)")
+        return records
 
     def _remember_best(self, records: list[EpisodeRecord]) -> None:
         for r in records:
@@ -378,7 +399,7 @@ class Trainer:
         tasks = self.sampler.held_out(cfg.trainer.eval_tasks)
         blueprint = None if cfg.coevolution.hierarchical else []
         specs = [EpisodeSpec(t, blueprint, s, s, seed=EVAL_SEED_OFFSET + i) for i, t in enumerate(tasks)]
-        records = self.rollout.run(specs)
+        records = self._rollout(specs)
         check_aborted(records, cfg.trainer.max_aborted_fraction, "evaluation")
         m = episode_metrics(records, "eval")
         m["timing/eval"] = time.perf_counter() - t0
@@ -465,7 +486,14 @@ class Trainer:
         with _StopOnSigterm() as sigterm:
             for it in self.logger.progress(range(start, cfg.trainer.iterations)):
                 t0 = time.perf_counter()
-                m = self.iteration(it)
+                try:
+                    m = self.iteration(it)
+                except ray.exceptions.RayActorError as e:  # a learner (or an engine, twice) died
+                    from himac.checkpoint import latest_checkpoint
+
+                    raise RuntimeError(
+                        f"iteration {it}: an actor died ({type(e).__name__}: {str(e).splitlines()[0]}); the run stops "
+                        f"here. Resume with trainer.resume=auto (last checkpoint: {latest_checkpoint(self.out)})") from e
                 last = it
                 final = (it == cfg.trainer.iterations - 1 or (deadline is not None and time.time() > deadline)
                          or sigterm.received)

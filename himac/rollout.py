@@ -53,6 +53,11 @@ class EnvAborted(Exception):
     """The env of an episode crashed, hung or its worker died: the episode ends aborted."""
 
 
+class EngineDied(Exception):
+    """The rollout worker generating for an episode died: the episode ends aborted (the driver
+    restarts the engine, re-syncs its weights and runs the rollout again)."""
+
+
 # -- the episode --------------------------------------------------------------------------
 async def run_episode(spec: EpisodeSpec, llm: Mapping[str, LLMClient], env: EnvClient, cfg: HiMACConfig,
                       tok: Any) -> EpisodeRecord:
@@ -100,7 +105,7 @@ async def run_episode(spec: EpisodeSpec, llm: Mapping[str, LLMClient], env: EnvC
                 info = step.info
                 episode.observe(step.observation, step.reward, step.terminated, step.truncated, info,
                                 a.invalid_action_penalty)
-        except EnvAborted as e:
+        except (EnvAborted, EngineDied) as e:
             if episode is not None:
                 episode.abort(str(e))
             record.aborted, record.abort_reason = True, str(e)
@@ -156,6 +161,7 @@ class Activity:
     def __init__(self) -> None:
         self.generating = self.stepping = 0
         self.waited = {"generate": 0.0, "env": 0.0}
+        self.engine_failures = 0
 
     def add_wait(self, seconds: float) -> None:
         if self.generating:
@@ -228,7 +234,10 @@ class LLMClient:
         self.activity.generating += 1
         try:
             results = await asyncio.wait_for(self.workers[w].generate.remote([r for r, _ in part]), self.timeout_s)
-        except Exception as e:  # noqa: BLE001  (a dead engine fails its requests; the run decides what next)
+        except Exception as e:  # noqa: BLE001  (every request of the call fails; a dead engine aborts them)
+            if isinstance(e, ray.exceptions.RayActorError):
+                self.activity.engine_failures += 1
+                e = EngineDied(f"rollout worker died: {type(e).__name__}")
             for _, f in part:
                 if not f.done():
                     f.set_exception(e)
@@ -247,8 +256,13 @@ class EnvClient:
     """Env slots over env workers; resets and steps that are ready together go in one call per
     worker, and each env's result comes back as soon as that env is done (streamed)."""
 
-    def __init__(self, workers: list, envs_per_worker: int, activity: Activity, *, timeout_s: float) -> None:
-        self.workers, self.activity, self.timeout_s = workers, activity, timeout_s
+    def __init__(self, workers: list, envs_per_worker: int, activity: Activity, *, step_timeout_s: float,
+                 reset_timeout_s: float) -> None:
+        """A worker that sends nothing for longer than its envs' own timeouts allow (plus a margin) is
+        hung as a whole (a stopped process, C code holding the GIL): it is killed, Ray restarts it,
+        and its episodes in that call are aborted."""
+        self.workers, self.activity = workers, activity
+        self.step_timeout_s, self.reset_timeout_s = step_timeout_s, reset_timeout_s
         self.slots: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
         for s in range(envs_per_worker):  # round-robin over workers
             for w in range(len(workers)):
@@ -290,13 +304,15 @@ class EnvClient:
         futures = {s: f for s, (_, f) in box.items()}
         self.activity.stepping += 1
         reason = "env call ended without a result for this episode"
-        deadline = time.monotonic() + self.timeout_s
+        # the longest the worker may stay silent: twice its envs' own limit (resets may run one after another)
+        silence = 2 * (self.reset_timeout_s * len(box) if kind == "reset" else self.step_timeout_s) + 5.0
+        deadline = time.monotonic() + silence
         try:
             while futures:
                 method = self.workers[w].stream_reset if kind == "reset" else self.workers[w].stream_step
                 gen = method.remote([(s, box[s][0]) for s in futures])
                 try:
-                    await self._receive(gen, futures)
+                    await self._receive(gen, futures, silence)
                     break
                 except ray.exceptions.ActorUnavailableError:  # restarting: nothing ran yet for a reset
                     if kind != "reset" or time.monotonic() > deadline:
@@ -305,21 +321,22 @@ class EnvClient:
         except (ray.exceptions.RayActorError, ray.exceptions.WorkerCrashedError) as e:
             reason = f"env worker died: {type(e).__name__}"
         except asyncio.TimeoutError:
-            reason = f"env worker returned nothing for {self.timeout_s:.0f}s"
+            reason = f"env worker silent for {silence:.0f}s: killed and restarted"
+            ray.kill(self.workers[w], no_restart=False)
         finally:
             self.activity.stepping -= 1
             for f in futures.values():
                 if not f.done():
                     f.set_exception(EnvAborted(reason))
 
-    async def _receive(self, gen, futures: dict[int, asyncio.Future]) -> None:
+    async def _receive(self, gen, futures: dict[int, asyncio.Future], silence: float) -> None:
         """Resolve `futures` (by slot) from a streaming env call until every one has its result."""
         while futures:
             try:
-                ref = await asyncio.wait_for(gen.__anext__(), self.timeout_s)
+                ref = await asyncio.wait_for(gen.__anext__(), silence)
             except StopAsyncIteration:
                 return
-            for res in await asyncio.wait_for(ref, self.timeout_s):
+            for res in await asyncio.wait_for(ref, silence):
                 f = futures.pop(res.slot)
                 if f.done():  # its episode was cancelled
                     continue
@@ -332,15 +349,17 @@ class EnvClient:
 # -- running many episodes ---------------------------------------------------------------------
 class Rollout:
     """Runs episodes on rollout and env workers. `run(specs)` returns one record per spec, in
-    order; `timing` then holds the seconds spent waiting on generation and on envs alone."""
+    order; `timing` then holds the seconds spent waiting on generation and on envs alone, and
+    `engine_failures` the engine calls lost to a dead rollout worker."""
 
     def __init__(self, cfg: HiMACConfig, tok: Any, llm_workers: Mapping[str, list], env_workers: list, *,
                  envs_per_worker: int) -> None:
         """llm_workers: {"planner": [...], "executor": [...]} (the same list for a shared model)."""
         self.cfg, self.tok = cfg, tok
         self.llm_workers, self.env_workers, self.envs_per_worker = llm_workers, env_workers, envs_per_worker
-        self.timeout_s = max(cfg.env.step_timeout_s, cfg.env.reset_timeout_s) * 4 + 600
+        self.timeout_s = max(cfg.env.step_timeout_s, cfg.env.reset_timeout_s) * 4 + 600  # one engine call
         self.timing = {"generate": 0.0, "env": 0.0}
+        self.engine_failures = 0
 
     def run(self, specs: list[EpisodeSpec]) -> list[EpisodeRecord]:
         activity = Activity()
@@ -349,7 +368,7 @@ class Rollout:
             return loop.run_until_complete(self._run(specs, activity))
         finally:
             loop.close()
-            self.timing = dict(activity.waited)
+            self.timing, self.engine_failures = dict(activity.waited), activity.engine_failures
 
     async def _run(self, specs: list[EpisodeSpec], activity: Activity) -> list[EpisodeRecord]:
         clients: dict[int, LLMClient] = {}  # one client per worker group: shared mode has one for both levels
@@ -357,5 +376,6 @@ class Rollout:
             clients.setdefault(id(workers), LLMClient(workers, activity, linger_s=self.cfg.env.result_linger_s,
                                                       timeout_s=self.timeout_s))
         llm = {role: clients[id(workers)] for role, workers in self.llm_workers.items()}
-        env = EnvClient(self.env_workers, self.envs_per_worker, activity, timeout_s=self.timeout_s)
+        env = EnvClient(self.env_workers, self.envs_per_worker, activity, step_timeout_s=self.cfg.env.step_timeout_s,
+                        reset_timeout_s=self.cfg.env.reset_timeout_s)
         return list(await asyncio.gather(*(run_episode(s, llm, env, self.cfg, self.tok) for s in specs)))

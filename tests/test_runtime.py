@@ -4,6 +4,7 @@ weight sync parity, every training mode, fault handling and placement layouts.""
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -131,9 +132,13 @@ def _runner(ray, tiny_model, fault: str, rollout_cls=None, **env_kwargs):
     from actors.rollout import RolloutWorker
     from himac.rollout import Rollout
 
+    class PidEnvWorker(EnvWorker):
+        def pid(self) -> int:
+            return os.getpid()
+
     cfg = load_config("configs/debug/sokoban.yaml", ["rollout.restrict_to_admissible=true", "env.step_timeout_s=3"])
     rollout = ray.remote(rollout_cls or RolloutWorker).options(num_cpus=0.25).remote(tiny_model, "hf", dtype="float32")
-    env = ray.remote(EnvWorker).options(num_cpus=0.25, max_restarts=3, max_concurrency=max_concurrency(4)).remote(
+    env = ray.remote(PidEnvWorker).options(num_cpus=0.25, max_restarts=3, max_concurrency=max_concurrency(4)).remote(
         "himac/Faulty-v0", 4, {"fault": fault, "fault_seed": 1, "fault_step": 2, "max_steps": 5, **env_kwargs},
         step_timeout_s=3)
     tok = AutoTokenizer.from_pretrained(tiny_model)
@@ -241,3 +246,54 @@ def test_placement_layouts_with_fake_gpus(ray_cluster):
     with pytest.raises(RuntimeError, match="not satisfiable"):
         create_placement_groups(too_big, timeout_s=3)
     assert time.time() - start < 60
+
+
+@pytest.mark.timeout(600)
+def test_a_stopped_env_worker_is_detected_killed_and_replaced(ray_cluster, tiny_model):
+    """A process-wide hang (SIGSTOP, as C code holding the GIL would do) fires no env timeout
+    inside the worker; the env client notices the silence, kills the worker (Ray restarts it),
+    aborts its episodes, and the next rollout works."""
+    import os
+    import signal
+
+    from himac.rollout import EpisodeSpec, Sampling
+
+    runner, actors = _runner(ray_cluster, tiny_model, "raise", fault_seed=-1)
+    runner.cfg.env.reset_timeout_s = 1.0
+    pid = ray_cluster.get(actors[1].pid.remote(), timeout=60)
+    specs = [EpisodeSpec({"task_id": f"t{s}", "seed": s, "options": None, "split_kwargs": {}}, [], Sampling(1.0),
+                         seed=s) for s in range(4)]
+    try:
+        os.kill(pid, signal.SIGSTOP)
+        start = time.monotonic()
+        records = runner.run(specs)
+        assert time.monotonic() - start < 60
+        assert all(r.aborted and "silent" in r.abort_reason for r in records)
+        again = runner.run(specs)
+        assert not any(r.aborted for r in again)
+    finally:
+        for a in actors:
+            ray_cluster.kill(a)
+
+
+@pytest.mark.timeout(900)
+def test_a_killed_rollout_worker_is_restarted_resynced_and_the_iteration_completes(ray_cluster, tiny_model, tmp_path):
+    """The engine dies mid-iteration: Ray restarts it, the driver gives it the current weights
+    (parity probe) and runs the rollout again; training goes on."""
+    import threading
+
+    from himac.driver import Trainer
+
+    cfg = load_config("configs/debug/sokoban.yaml", [f"model.path={tiny_model}", f"trainer.output_dir={tmp_path}",
+                                                     *SMALL, "rollout.backend=hf", "coevolution.hierarchical=false"])
+    trainer = Trainer(cfg)
+    trainer.setup()
+    try:
+        first = trainer.iteration(0)
+        engine = trainer.policies["executor"].rollouts[0]
+        threading.Timer(0.5, lambda: ray_cluster.kill(engine, no_restart=False)).start()
+        second = trainer.iteration(1)
+        assert first["rollout/engine_restarts"] == 0 and second["rollout/engine_restarts"] == 1
+        assert second["train/aborted"] == 0 and second["sync/logprob_max_abs_diff"] < 1e-3
+    finally:
+        trainer.shutdown()
