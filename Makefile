@@ -48,5 +48,16 @@ bench: $(STAMP)
 real-model: $(STAMP)
 	$(BIN)/himac fetch-model smollm2-135m --out $${HIMAC_CACHE_DIR:-$(HOME)/.cache/himac}/models/smollm2-135m
 
+# 120 train and 24 + 24 eval (valid_seen, valid_unseen) procedural ALFWorld games, offline
+# (~2 min on 2 CPU cores); use them with env.data_dir=data/alfworld. Does nothing when
+# data/alfworld/json_2.1.1 exists (generated, or the real release unzipped there).
+ALFWORLD_DATA_STAMP := data/alfworld/.generated
+.PHONY: alfworld-data
+alfworld-data: $(ALFWORLD_DATA_STAMP)
+
+$(ALFWORLD_DATA_STAMP): | $(STAMP)
+	test -d data/alfworld/json_2.1.1 || $(BIN)/python -m envs.alfworld.generate --out data/alfworld --random 120 24 --seed 0
+	touch $@
+
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -1,6 +1,7 @@
-"""Write small hand-authored ALFWorld games in the release's on-disk layout.
+"""Write ALFWorld games in the release's on-disk layout: the shipped hand-authored ones, or random ones.
 
-    python -m envs.alfworld.generate --out envs/alfworld/data
+    python -m envs.alfworld.generate --out envs/alfworld/data                     # the 18 shipped games
+    python -m envs.alfworld.generate --out data/alfworld --random 120 24 --seed 0  # 120 train, 24 + 24 eval
 
 Each game is a PDDL problem over the ALFRED domain and grammar that the alfworld package
 ships (`alfworld.info.ALFRED_PDDL_PATH`, `ALFRED_TWL2_PATH`), with the goal formula and the
@@ -11,6 +12,11 @@ TextWorld's PDDL planner to a win, and that plan is stored as the game's walkthr
 Layout: `<out>/json_2.1.1/<split>/<task_type>-<Object>-None-<Recep>-<scene>/trial_T…/`
 with `traj_data.json`, `initial_state.pddl`, `game.tw-pddl` (Shridhar et al., 2021,
 "ALFWorld: Aligning Text and Embodied Environments for Interactive Learning").
+
+Random games (`random_specs`) follow ALFRED's sampling rules as alfworld's constants state
+them: the room types each task allows (`GOALS_VALID`), the objects of the room's ALFRED scene
+(`gen/layouts/FloorPlan<N>-objects.json`), what can be cleaned, heated or cooled
+(`VAL_ACTION_OBJECTS`) and what each receptacle can hold (`VAL_RECEPTACLE_OBJECTS`).
 """
 
 from __future__ import annotations
@@ -18,8 +24,15 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
+import statistics
+import time
 import zlib
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 import textworld
@@ -28,7 +41,7 @@ from alfworld.agents.utils.misc import add_task_to_grammar
 from alfworld.gen import constants, goal_library
 from alfworld.info import ALFRED_PDDL_PATH, ALFRED_TWL2_PATH
 
-from envs.alfworld.games import RELEASE_DIR, SHIPPED_DATA
+from envs.alfworld.games import RELEASE_DIR, SHIPPED_DATA, SPLITS, TASK_TYPES
 
 # Receptacle classes of each room, one entry per instance. Games in the same room share
 # receptacle ids, so valid_seen reuses train rooms and valid_unseen uses rooms of its own.
@@ -43,7 +56,15 @@ ROOMS: dict[str, tuple[int, tuple[str, ...]]] = {
                       "Microwave", "SinkBasin", "DiningTable", "GarbageCan", "CoffeeMachine")),
     "livingroom": (218, ("Sofa", "ArmChair", "CoffeeTable", "SideTable", "Drawer", "TVStand", "Shelf",
                          "GarbageCan")),
+    "kitchen_c": (20, ("CounterTop", "Cabinet", "Cabinet", "Cabinet", "Shelf", "Shelf", "Fridge", "Microwave",
+                       "SinkBasin", "StoveBurner", "DiningTable", "GarbageCan")),
+    "livingroom_b": (209, ("Sofa", "ArmChair", "CoffeeTable", "SideTable", "SideTable", "Drawer", "Drawer",
+                           "Dresser", "GarbageCan")),
 }
+# Rooms of the random games: valid_seen draws from train's rooms, valid_unseen from rooms no
+# other split uses (ALFRED's seen and unseen scenes).
+SEEN_ROOMS = ("kitchen", "kitchen_c", "bedroom", "bathroom", "livingroom_b")
+SPLIT_ROOMS = {"train": SEEN_ROOMS, "valid_seen": SEEN_ROOMS, "valid_unseen": ("kitchen_b", "livingroom")}
 
 
 @dataclass(frozen=True)
@@ -57,6 +78,7 @@ class GameSpec:
     parent: str
     objects: tuple[tuple[str, str], ...]
     toggle: str = ""
+    trial: str = ""  # trial folder name; "" derives it from the split and task folder (shipped games)
 
 
 GAMES = (
@@ -115,6 +137,110 @@ GAMES = (
 DOMAIN_OTYPES = ("KnifeType", "ButterKnifeType")
 DOMAIN_RTYPES = ("SinkBasinType", "SinkType", "MicrowaveType", "FridgeType")
 
+# -- random games ----------------------------------------------------------------------------
+# What a task asks of its target (alfworld's affordances) and the appliance that transforms it,
+# which is never also the receptacle to put the target in.
+TASK_AFFORDANCE = {"pick_clean_then_place_in_recep": ("Cleanable", "SinkBasin"),
+                   "pick_heat_then_place_in_recep": ("Heatable", "Microwave"),
+                   "pick_cool_then_place_in_recep": ("Coolable", "Fridge")}
+LAMP_RECEPTACLES = ("Desk", "Dresser", "SideTable")  # where a DeskLamp stands (none "can contain" one)
+# Anything some receptacle can hold can be picked up; ALFWorld skips sliced objects.
+PICKUPABLE = frozenset(o for held in constants.VAL_RECEPTACLE_OBJECTS.values() for o in held if "Sliced" not in o)
+SPLIT_CODES = {"train": "t", "valid_seen": "s", "valid_unseen": "u"}
+MAX_ATTEMPTS = 50  # candidate specs per game before giving up
+
+
+def random_specs(split: str, n: int, seed: int) -> list[GameSpec]:
+    """`n` random games of `split`, the six task types in turn (in a seeded order), no two alike.
+
+    Deterministic in (split, n, seed), and a prefix of a longer draw: game i depends only on
+    (split, seed, i). Trial names `trial_R<seed>_<t|s|u><i>` are unique across splits and seeds.
+    """
+    return [next(candidates) for candidates in _draws(split, n, seed)]
+
+
+def _draws(split: str, n: int, seed: int) -> Iterator[Iterator[GameSpec]]:
+    """For each of the `n` games, its candidate specs: the first is the game; the next ones replace
+    it if it cannot be written (see `write_random`)."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; expected one of {SPLITS}")
+    order = list(TASK_TYPES)
+    random.Random(f"{split}/{seed}").shuffle(order)
+    seen = {replace(spec, split="") for spec in GAMES}
+    for index in range(n):
+        yield _candidates(split, seed, index, order[index % len(order)], seen)
+
+
+def _candidates(split: str, seed: int, index: int, task_type: str, seen: set[GameSpec]) -> Iterator[GameSpec]:
+    trial = f"trial_R{seed}_{SPLIT_CODES[split]}{index:05d}"
+    for attempt in range(MAX_ATTEMPTS):
+        spec = draw_spec(split, task_type, random.Random(f"{split}/{seed}/{index}/{attempt}"), trial)
+        if (key := replace(spec, split="", trial="")) not in seen:
+            seen.add(key)
+            yield spec
+    raise RuntimeError(f"no new playable {task_type} game for {split} #{index} (seed {seed}) in {MAX_ATTEMPTS} draws")
+
+
+def draw_spec(split: str, task_type: str, rng: random.Random, trial: str = "") -> GameSpec:
+    """One random game of `task_type` in one of the split's rooms that ALFRED allows for it.
+
+    The target is an object of the room's ALFRED scene that the task can use; the parent a
+    receptacle class of the room that can hold it (not the task's appliance); the target (and
+    pick_two's second one) starts in a receptacle of another class; look_at gets a DeskLamp on a
+    desk, dresser or side table; 2-4 distractors of other classes sit where they can.
+    """
+    rooms = [room for room in SPLIT_ROOMS[split] if _room_type(room) in constants.GOALS_VALID[task_type]]
+    room = rng.choice(rooms)
+    instances = _instances(room)
+    affordance, appliance = TASK_AFFORDANCE.get(task_type, ("", ""))
+    wanted = constants.VAL_ACTION_OBJECTS[affordance] if affordance else PICKUPABLE
+    targets = sorted(o for o in room_objects(room) if o in wanted and _holders(instances, o))
+    if task_type == "look_at_obj_in_light":
+        lamp = rng.choice([r for r in instances if r.split()[0] in LAMP_RECEPTACLES])
+        target = rng.choice([o for o in targets if set(_holders(instances, o)) - {lamp}])
+        parent, placed = "", [(target, rng.choice([r for r in _holders(instances, target) if r != lamp])),
+                              ("DeskLamp", lamp)]
+    else:
+        pairs = [(o, r) for o in targets for r in sorted({h.split()[0] for h in _holders(instances, o)})
+                 if r != appliance and any(h.split()[0] != r for h in _holders(instances, o))]
+        target = rng.choice(sorted({o for o, _ in pairs}))
+        parent = rng.choice([r for o, r in pairs if o == target])
+        starts = [h for h in _holders(instances, target) if h.split()[0] != parent]
+        copies = 2 if task_type == "pick_two_obj_and_place" else 1
+        placed = [(target, rng.choice(starts)) for _ in range(copies)]
+    others = [o for o in sorted(room_objects(room)) if o != target and _holders(instances, o)]
+    distractors = rng.sample(others, min(len(others), rng.randint(2, 4)))
+    placed += [(o, rng.choice(_holders(instances, o))) for o in distractors]
+    return GameSpec(split, task_type, room, target, parent, tuple(placed),
+                    toggle="DeskLamp" if task_type == "look_at_obj_in_light" else "", trial=trial)
+
+
+@cache
+def room_objects(room: str) -> frozenset[str]:
+    """Object classes of the room's ALFRED scene that can be picked up (alfworld's scene layouts)."""
+    layout = Path(constants.__file__).parent / "layouts" / f"FloorPlan{ROOMS[room][0]}-objects.json"
+    return frozenset(json.loads(layout.read_text())) & PICKUPABLE
+
+
+def _room_type(room: str) -> str:
+    """"Kitchen", "LivingRoom", "Bedroom" or "Bathroom", from the room's ALFRED scene number."""
+    return next(kind for kind, scenes in constants.SCENE_TYPE.items() if ROOMS[room][0] in scenes)
+
+
+def _instances(room: str) -> list[str]:
+    """The room's receptacles as "Drawer 2" names, in ROOMS order."""
+    counts: Counter[str] = Counter()
+    names = []
+    for cls in ROOMS[room][1]:
+        counts[cls] += 1
+        names.append(f"{cls} {counts[cls]}")
+    return names
+
+
+def _holders(instances: list[str], obj: str) -> list[str]:
+    """The receptacles among `instances` whose class can contain `obj`."""
+    return [r for r in instances if obj in constants.VAL_RECEPTACLE_OBJECTS.get(r.split()[0], ())]
+
 
 def mangle(alfred_id: str) -> str:
     """ALFRED id -> PDDL name, as in the release: `Apple|+01.00|…` -> `Apple_bar__plus_01_dot_00_…`."""
@@ -151,10 +277,8 @@ def build_problem(spec: GameSpec, name: str) -> str:
         return loc
 
     receptacles: dict[str, tuple[str, str, str]] = {}  # "Drawer 2" -> (pddl name, class, location)
-    counts: dict[str, int] = {}
-    for cls in receptacle_classes:
-        counts[cls] = counts.get(cls, 0) + 1
-        receptacles[f"{cls} {counts[cls]}"] = (alfred_id(cls, room_rng), cls, new_location(room_rng))
+    for instance, cls in zip(_instances(spec.room), receptacle_classes):
+        receptacles[instance] = (alfred_id(cls, room_rng), cls, new_location(room_rng))
     start = new_location(game_rng)
     objects = [(alfred_id(cls, game_rng), cls, receptacles[where]) for cls, where in spec.objects]
 
@@ -230,15 +354,21 @@ def play_planner(gamefile: Path) -> list[str]:
         env.close()
 
 
+def game_dir(spec: GameSpec) -> Path:
+    """`<split>/<task_type>-<Object>-None-<Recep>-<scene>/trial_…`, the game's folder in `json_2.1.1/`."""
+    task_dir = f"{spec.task_type}-{spec.target}-None-{spec.parent or spec.toggle}-{ROOMS[spec.room][0]}"
+    trial = spec.trial or f"trial_T{zlib.crc32(f'{spec.split}/{task_dir}'.encode()):010d}"
+    return Path(spec.split, task_dir, trial)
+
+
 def write_game(spec: GameSpec, out: Path) -> Path:
     """Write one game under `out/json_2.1.1/<split>/…/trial_…/`; return its game.tw-pddl path."""
-    task_dir = f"{spec.task_type}-{spec.target}-None-{spec.parent or spec.toggle}-{ROOMS[spec.room][0]}"
-    trial = f"trial_T{zlib.crc32(f'{spec.split}/{task_dir}'.encode()):010d}"
-    folder = out / RELEASE_DIR / spec.split / task_dir / trial
+    folder = out / RELEASE_DIR / game_dir(spec)
+    task_dir, trial = folder.parent.name, folder.name
     folder.mkdir(parents=True, exist_ok=True)
     problem = build_problem(spec, trial)
     # add_task_to_grammar picks one of the library's sentence templates with the global RNG.
-    random.seed(task_dir)
+    random.seed(f"{task_dir}/{spec.trial}" if spec.trial else task_dir)
     traj = traj_data(spec, trial)
     grammar = add_task_to_grammar(Path(ALFRED_TWL2_PATH).read_text(), traj)
     sentence = grammar.split("Your task is to: ", 1)[1].split(".", 1)[0]
@@ -258,10 +388,57 @@ def write_game(spec: GameSpec, out: Path) -> Path:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=SHIPPED_DATA, help="data dir (default: the shipped games)")
+    parser.add_argument("--random", type=int, nargs=2, metavar=("N_TRAIN", "N_EVAL"),
+                        help="write N_TRAIN random train games and N_EVAL each for valid_seen and valid_unseen")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random games")
     args = parser.parse_args(argv)
-    for spec in GAMES:
-        gamefile = write_game(spec, args.out)
-        print(f"{gamefile.relative_to(args.out)}  ({len(json.loads(gamefile.read_text())['walkthrough'])} steps)")
+    if args.random is None:
+        for spec in GAMES:
+            gamefile = write_game(spec, args.out)
+            print(f"{gamefile.relative_to(args.out)}  ({len(json.loads(gamefile.read_text())['walkthrough'])} steps)")
+        return
+    n_train, n_eval = args.random
+    write_random(args.out, {"train": n_train, "valid_seen": n_eval, "valid_unseen": n_eval}, args.seed)
+
+
+def write_random(out: Path, counts: dict[str, int], seed: int) -> list[GameSpec]:
+    """Write `counts[split]` random games per split into `out/json_2.1.1/`, replacing a drawn game whose
+    planner plan fails or is empty by the next candidate; print a summary; return the games' specs.
+
+    The games are written under `out/.partial/` and moved to `out/json_2.1.1/` when all are done,
+    so that a `json_2.1.1/` folder is always complete; an existing one is left alone (error).
+    """
+    final, partial = out / RELEASE_DIR, out / ".partial"
+    if final.exists():
+        raise FileExistsError(f"{final} exists; remove it to generate new games there")
+    shutil.rmtree(partial, ignore_errors=True)
+    (partial / RELEASE_DIR).mkdir(parents=True)
+    start, written, plan_lengths = time.perf_counter(), [], []
+    for split, n in counts.items():
+        for candidates in _draws(split, n, seed):
+            for spec in candidates:
+                try:
+                    plan = json.loads(write_game(spec, partial).read_text())["walkthrough"]
+                    error = "" if plan else "the goal holds at the start (empty plan)"
+                except Exception as exc:  # the planner or TextWorld rejected the game
+                    plan, error = [], f"{type(exc).__name__}: {exc}"
+                if not error:
+                    written.append(spec)
+                    plan_lengths.append(len(plan))
+                    break
+                print(f"skipped {spec}: {error}")
+                shutil.rmtree(partial / RELEASE_DIR / game_dir(spec))
+                with suppress(OSError):  # its task folder, unless another trial shares it
+                    (partial / RELEASE_DIR / game_dir(spec)).parent.rmdir()
+    (partial / RELEASE_DIR).rename(final)
+    partial.rmdir()
+    print(f"{len(written)} games in {final} ({time.perf_counter() - start:.0f} s), "
+          f"mean plan length {statistics.fmean(plan_lengths) if plan_lengths else 0:.1f} steps")
+    table = Counter((spec.split, spec.task_type) for spec in written)
+    print(f"{'':32}" + "".join(f"{split:>14}" for split in counts))
+    for task_type in TASK_TYPES:
+        print(f"{task_type:32}" + "".join(f"{table[split, task_type]:>14}" for split in counts))
+    return written
 
 
 if __name__ == "__main__":
