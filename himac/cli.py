@@ -21,7 +21,7 @@ def _train(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from himac.evaluate import run_eval
 
-    run_eval(args.checkpoint, args.split, args.tasks, args.out, args.overrides)
+    run_eval(args.checkpoint, args.split, args.tasks, args.out, args.overrides, config=args.config)
     return 0
 
 
@@ -61,8 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("overrides", nargs="*", help="dotted overrides, e.g. trainer.iterations=10")
     t.set_defaults(fn=_train)
 
-    e = sub.add_parser("eval", help="evaluate a checkpoint on held-out tasks")
-    e.add_argument("--checkpoint", required=True, help="checkpoint dir (or a run dir: its latest checkpoint)")
+    e = sub.add_parser("eval", help="evaluate a checkpoint (or a model as it is) on held-out tasks")
+    source = e.add_mutually_exclusive_group(required=True)
+    source.add_argument("--checkpoint", help="checkpoint dir (or a run dir: its latest checkpoint)")
+    source.add_argument("--config", help="YAML config: evaluate model.path zero-shot (e.g. a fetch-model directory)")
     e.add_argument("--split", default=None, help="eval split (default: the config's env.eval_split)")
     e.add_argument("--tasks", type=int, default=None, help="number of held-out tasks (default: trainer.eval_tasks)")
     e.add_argument("--out", default=None, help="JSON results file (default: <checkpoint>/eval_<split>.json)")

@@ -219,10 +219,13 @@ class Trainer:
         else:
             planner = executor
         self.policies = {"planner": planner, "executor": executor}
+        env_kwargs = dict(cfg.env.kwargs)
+        if env_kwargs.get("data_dir"):  # actors may not share the driver's working directory
+            env_kwargs["data_dir"] = str(Path(env_kwargs["data_dir"]).resolve())
         self.env_workers = [
             ray.remote(EnvWorker).options(**self._options("env", i), max_restarts=3, max_task_retries=0,
                                           max_concurrency=max_concurrency(cfg.env.envs_per_worker)).remote(
-                ENV_IDS[cfg.env.name], cfg.env.envs_per_worker, {"max_steps": cfg.env.max_steps, **cfg.env.kwargs},
+                ENV_IDS[cfg.env.name], cfg.env.envs_per_worker, {"max_steps": cfg.env.max_steps, **env_kwargs},
                 step_timeout_s=cfg.env.step_timeout_s, reset_timeout_s=cfg.env.reset_timeout_s,
                 linger_s=cfg.env.result_linger_s, threads=cfg.env.threads_per_worker)
             for i in range(self.roles["env"].count)
@@ -403,6 +406,8 @@ class Trainer:
         check_aborted(records, cfg.trainer.max_aborted_fraction, "evaluation")
         m = episode_metrics(records, "eval")
         m["timing/eval"] = time.perf_counter() - t0
+        tokens = sum(len(t.response_ids) for r in records for t in ([r.planner_turn] if r.planner_turn else []) + r.turns)
+        m["eval/tokens_per_s"] = tokens / max(m["timing/eval"], 1e-9)
         return m
 
     # .. behaviour-cloning warm start ...........................................................

@@ -383,7 +383,13 @@ def test_preflight_reads_positions_of_nested_text_configs(tmp_path: Path) -> Non
 @pytest.mark.parametrize("path", sorted(glob.glob(str(REPO / "configs" / "debug" / "*.yaml"))),
                          ids=lambda p: Path(p).name)
 def test_debug_configs_pass_preflight_with_the_tiny_model(tiny_model: str, path: str) -> None:
-    preflight(load_config(path, [f"model.path={tiny_model}"]))
+    cfg = load_config(path, [f"model.path={tiny_model}"])
+    data_dir = cfg.env.kwargs.get("data_dir")
+    if data_dir and not (REPO / data_dir).exists():  # generated data (make alfworld-data): refused by name
+        with pytest.raises(ConfigError, match="env.kwargs.data_dir"):
+            preflight(cfg)
+        cfg = load_config(path, [f"model.path={tiny_model}", f"env.kwargs.data_dir={REPO / 'envs/alfworld/data'}"])
+    preflight(cfg)
 
 
 @pytest.mark.parametrize("name", ["sokoban", "webshop", "alfworld"])
