@@ -10,6 +10,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from actors.env_worker import EnvResult as Result
 from himac.config import load_config
 from himac.protocol import GenRequest, GenResult
 from himac.rollout import EpisodeSpec, Rollout, Sampling
@@ -56,18 +57,6 @@ class ScriptedLLM:
             text = "<subgoal>a</subgoal><subgoal>b</subgoal></plan>" if r.stop == ["</plan>"] else f"{self.action}</action>\n"
             out.append(GenResult([1, 2], [-0.5, -0.25], text, "stop"))
         return out
-
-
-@dataclass
-class Result:
-    slot: int
-    observation: str = ""
-    reward: float = 0.0
-    terminated: bool = False
-    truncated: bool = False
-    info: dict[str, Any] = field(default_factory=dict)
-    aborted: bool = False
-    error: str = ""
 
 
 class ScriptedEnvs:
