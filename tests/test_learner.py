@@ -146,3 +146,17 @@ def test_parity_diff_fails_on_nonfinite_or_mismatched_log_probs():
     for a, b in [([nan, -1.0], [-1.0, -1.0]), ([-1.0, -1.0], [-1.0, nan]), ([-1.0, nan], [-1.0, nan]),
                  ([-math.inf], [-math.inf]), ([-1.0], [-1.0, -2.0]), ([], [])]:
         assert max_logprob_diff(a, b) == math.inf
+
+
+def test_micro_batches_group_similar_lengths_and_cut_the_padding(learner_and_tok):
+    lw, _ = learner_and_tok
+    samples = [TrainSample(list(range(1, 2 + 7 * i % 40)), [5, 6], 1.0, "executor") for i in range(70)]
+    batch = to_batch(samples, 0)
+    parts = list(lw._micro_batches(batch))
+    lengths = sorted((len(s.prompt_ids) + 2 for s in samples), reverse=True)
+    size = lw.lc.micro_batch_size
+    assert [len(p) for p in parts] == [size] * (70 // size) + [70 % size]
+    for p, start in zip(parts, range(0, 70, size)):
+        assert p["input_ids"].shape[1] == lengths[start]  # each part is as wide as its longest row
+        assert p["attention_mask"].sum(1).tolist() == lengths[start:start + len(p)]
+    assert sum(int(p["loss_mask"].sum()) for p in parts) == int(batch["loss_mask"].sum())
