@@ -198,7 +198,11 @@ class LearnerWorker:
         batch = batch.to(self.device)
         t0 = time.perf_counter()
         self.engine.module.eval()
-        stats = self._token_stats(batch, with_ref=self.needs_ref, with_dgpo=bool(batch["use_dgpo"].any()))
+        with_dgpo = bool(batch["use_dgpo"].any())
+        stats: dict[str, torch.Tensor] = {}
+        for idx, mb in self._micro_batches(batch):  # per micro-batch: bounded memory, little padding
+            for k, v in self._token_stats(mb, with_ref=self.needs_ref, with_dgpo=with_dgpo).items():
+                stats.setdefault(k, torch.zeros(batch["loss_mask"].shape, device=self.device))[idx, : v.shape[1]] = v
         batch.tensors.update(stats, mask_f=losses.scored_mask(batch["loss_mask"]).float())
         if "weights" not in batch.tensors:
             batch.tensors["weights"] = torch.ones(len(batch), device=self.device)
@@ -210,7 +214,7 @@ class LearnerWorker:
         norms: list[float] = []
         skipped = 0
         for _ in range(self.ac.ppo_epochs):
-            for mb in self._micro_batches(batch):
+            for _, mb in self._micro_batches(batch):
                 n_mb = self._loss_units(mb["mask_f"], mb["weights"])
                 if n_mb == 0:
                     continue
@@ -238,16 +242,19 @@ class LearnerWorker:
         metrics["timing/update"] = t2 - t1
         return metrics
 
-    def _micro_batches(self, batch: Batch) -> Iterator[Batch]:
-        """Micro-batches of rows of similar length, each cut to its longest row (the padding is on the
-        right): agent prompts vary a lot in length (a WebShop results page vs an item page), so this
-        saves most of the padded tokens. The summed gradient is the same in any grouping."""
+    def _micro_batches(self, batch: Batch) -> Iterator[tuple[torch.Tensor, Batch]]:
+        """(row indices, micro-batch) over rows of similar length, each micro-batch cut to its longest
+        row (the padding is on the right): agent prompts vary a lot in length (a WebShop results page
+        vs an item page), so this saves most of the padded tokens. Sums over micro-batches do not
+        depend on the grouping."""
         width = batch["attention_mask"].shape[1]
-        order = torch.argsort(batch["attention_mask"].sum(1), descending=True, stable=True)
-        for mb in batch.select(order.cpu()).micro_batches(self.lc.micro_batch_size):
+        order = torch.argsort(batch["attention_mask"].sum(1), descending=True, stable=True).cpu()
+        for start in range(0, len(batch), self.lc.micro_batch_size):
+            idx = order[start:start + self.lc.micro_batch_size]
+            mb = batch.select(idx)
             n = int(mb["attention_mask"].sum(1).max())
             per_position = {k for k, v in mb.tensors.items() if k != "allowed" and v.dim() >= 2 and v.shape[1] == width}
-            yield Batch({k: v[:, :n] if k in per_position else v for k, v in mb.tensors.items()}, mb.fields, mb.meta)
+            yield idx, Batch({k: v[:, :n] if k in per_position else v for k, v in mb.tensors.items()}, mb.fields, mb.meta)
 
     def _loss_units(self, mask: torch.Tensor, weights: torch.Tensor) -> float:
         """What the loss averages over: weighted tokens (token-mean) or weighted sequences."""
@@ -270,7 +277,7 @@ class LearnerWorker:
             mini = batch.select(torch.randperm(len(batch), generator=gen)[:batch_size])
             total = float(losses.scored_mask(mini["loss_mask"]).sum())
             nll_last = 0.0
-            for mb in self._micro_batches(mini):
+            for _, mb in self._micro_batches(mini):
                 m = losses.scored_mask(mb["loss_mask"]).float()
                 if m.sum() == 0:
                     continue

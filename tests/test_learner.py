@@ -152,7 +152,7 @@ def test_micro_batches_group_similar_lengths_and_cut_the_padding(learner_and_tok
     lw, _ = learner_and_tok
     samples = [TrainSample(list(range(1, 2 + 7 * i % 40)), [5, 6], 1.0, "executor") for i in range(70)]
     batch = to_batch(samples, 0)
-    parts = list(lw._micro_batches(batch))
+    parts = [mb for _, mb in lw._micro_batches(batch)]
     lengths = sorted((len(s.prompt_ids) + 2 for s in samples), reverse=True)
     size = lw.lc.micro_batch_size
     assert [len(p) for p in parts] == [size] * (70 // size) + [70 % size]
