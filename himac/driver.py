@@ -138,6 +138,20 @@ class Policy:
         self.name, self.learners, self.rollouts = name, learners, rollouts
         self.probe, self.parity_threshold = probe, parity_threshold
         self.weight_sync: NcclSync | ObjectStoreSync | None = None
+        self.engine_restarts = 0  # engines found dead (and restarted by Ray) during a sync
+
+    def wait_ready(self, timeout_s: float = 900.0) -> None:
+        """Until every rollout engine answers (a restarting actor is unavailable for a while)."""
+        deadline = time.monotonic() + timeout_s
+        for w in self.rollouts:
+            while True:
+                try:
+                    ray.get(w.ready.remote(), timeout=max(1.0, deadline - time.monotonic()))
+                    break
+                except ray.exceptions.ActorUnavailableError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(1.0)
 
     def connect(self, nccl: bool, tp_size: int) -> None:
         """Set up the learner -> rollout weight path (NCCL on separate GPUs, else the object store)."""
@@ -159,9 +173,16 @@ class Policy:
         return float(np.mean(nll))
 
     def sync(self) -> float:
-        """Send the learner's weights to every engine, then prove it: max |log-prob difference|."""
-        self.weight_sync.sync()
-        diff = parity_probe(self.learners[0], self.rollouts[0], *self.probe)
+        """Send the learner's weights to every engine, then prove it: max |log-prob difference|.
+        An engine that died meanwhile is waited for (Ray restarts it) and synced again."""
+        try:
+            self.weight_sync.sync()
+            diff = parity_probe(self.learners[0], self.rollouts[0], *self.probe)
+        except ray.exceptions.RayActorError:
+            self.engine_restarts += 1
+            self.wait_ready()
+            self.weight_sync.sync()
+            diff = parity_probe(self.learners[0], self.rollouts[0], *self.probe)
         if not diff <= self.parity_threshold:  # NaN fails too
             raise RuntimeError(
                 f"weight sync parity probe failed for the {self.name}: rollout and learner log-probs differ by "
@@ -315,7 +336,7 @@ class Trainer:
                 metrics[f"{level}/adv_mean"], metrics[f"{level}/adv_abs_mean"] = float(advs.mean()), float(advs.abs().mean())
                 metrics[f"{level}/samples"] = len(samples)
         metrics["phase"] = phase.value
-        metrics["rollout/engine_restarts"] = self.engine_restarts
+        metrics["rollout/engine_restarts"] = self.engine_restarts + sum(p.engine_restarts for p in self.distinct_policies())
         return metrics
 
     def episode_specs(self, phase: Phase, tasks: list[dict[str, Any]], it: int) -> list[EpisodeSpec]:
@@ -349,7 +370,8 @@ class Trainer:
         print(f"[himac] a rollout worker died ({self.rollout.engine_failures} engine calls lost): restarting it, "
               "re-syncing its weights and running the rollout again", flush=True)
         self.engine_restarts += 1
-        ray.get([w.ready.remote() for p in self.distinct_policies() for w in p.rollouts], timeout=900)
+        for p in self.distinct_policies():
+            p.wait_ready()
         for p in self.distinct_policies():
             if p.weight_sync is not None:
                 p.sync()

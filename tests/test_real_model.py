@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -58,11 +59,34 @@ def test_verbose_prompt_renders_as_chatml(real_model):
     assert tok.decode(ids) == text
 
 
+class _Actor:
+    """A RolloutWorker in its own Ray worker process (vLLM's start-up patches every loaded module,
+    which fails on some that earlier tests leave in the pytest process), called like the object."""
+
+    def __init__(self, ray, path: str, backend: str) -> None:
+        from transformers import AutoTokenizer
+
+        from actors.rollout import RolloutWorker
+
+        self.ray = ray
+        self.actor = ray.remote(RolloutWorker).options(num_cpus=0.5).remote(
+            path, backend, dtype="float32", max_model_len=2048, gpu_memory_utilization=0.2)
+        self.engine = SimpleNamespace(tokenizer=AutoTokenizer.from_pretrained(path))
+
+    def generate(self, requests: list[GenRequest]) -> list:
+        return self.ray.get(self.actor.generate.remote(requests), timeout=600)
+
+
 @pytest.fixture(scope="module")
-def worker(request, real_model):
-    """One in-process RolloutWorker per backend (no Ray)."""
+def worker(request, real_model, ray_cluster):
+    """One RolloutWorker per backend: HF in this process, vLLM in a Ray actor."""
     from actors.rollout import RolloutWorker
 
+    if request.param == "vllm":
+        w = _Actor(ray_cluster, real_model, "vllm")
+        yield w
+        ray_cluster.kill(w.actor)
+        return
     w = RolloutWorker(real_model, request.param, dtype="float32", max_model_len=2048)
     yield w
     del w
@@ -107,3 +131,35 @@ def test_end_of_turn_stops(worker):
     out = worker.generate([GenRequest(tok.encode(render_prompt(prompt, tok), add_special_tokens=False), 48, 0.0)])[0]
     assert out.finish_reason == "stop", out
     assert out.token_ids[-1] == tok.convert_tokens_to_ids("<|im_end|>") == tok.eos_token_id
+
+
+REAL_RUN = [
+    "rollout.backend=vllm", "agent.prompt_style=verbose", "agent.history_length=1", "agent.show_admissible=true",
+    "rollout.restrict_to_admissible=false", "rollout.planner_max_tokens=48", "rollout.executor_max_tokens=32",
+    "rollout.max_model_len=2048", "rollout.gpu_memory_utilization=0.2", "env.max_steps=2", "env.envs_per_worker=2",
+    "trainer.batch_tasks=1", "algorithm.group_size=2", "trainer.iterations=2", "trainer.eval_every=0",
+    "trainer.eval_at_start=false", "trainer.eval_tasks=2", "trainer.warm_start_steps=0",
+    "trainer.progress_bar=false", "trainer.checkpoint_every_min=0", "algorithm.planner_loss=dgpo",
+    "algorithm.executor_loss=dgpo", "learner.micro_batch_size=2", "learner.lr=1e-5", "algorithm.ppo_epochs=1",
+    "coevolution.phase_a_iters=1", "coevolution.phase_b_iters=1", "env.kwargs.data_dir=envs/alfworld/data",
+]
+
+
+@pytest.mark.timeout(1200)
+def test_one_himac_iteration_per_phase_with_dgpo_on_the_real_model(real_model, ray_cluster, tmp_path):
+    """Free text, chat template, ALFWorld (child processes), real vLLM + DeepSpeed: phase A then
+    phase B with DGPO on both levels; no episode aborted, weights reach vLLM exactly (tied lm_head)."""
+    from himac.config import load_config
+    from himac.driver import Trainer
+
+    cfg = load_config("configs/debug/alfworld.yaml", [f"model.path={real_model}", f"trainer.output_dir={tmp_path}",
+                                                       *REAL_RUN])
+    Trainer(cfg).train()
+    rows = [json.loads(x) for x in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    its = [r for r in rows if "timing/iteration" in r]
+    assert [r["phase"] for r in its] == ["A", "B"]
+    assert its[0]["planner/samples"] == 2 and its[1]["executor/samples"] >= 2
+    for r in its:
+        assert r["train/aborted"] == 0 and r["sync/logprob_max_abs_diff"] <= 1e-3 and r["actor/skipped_steps"] == 0
+        assert "dgpo/hellinger_mean" in r
+    assert its[-1]["eval/episodes"] == 2 and its[-1]["eval/aborted"] == 0
