@@ -156,23 +156,29 @@ def convert_gguf(gguf: Path, out: Path) -> int:
 
 def check_model(path: str | Path, *, vllm: bool = True, log: Callable[[str], object] = print) -> CheckResult:
     """Greedy chat answer (transformers) and transformers-vs-vLLM log-prob parity on it; raises on failure."""
-    from actors.rollout import RolloutWorker
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
     from himac.agent.prompts import render_prompt
-    from himac.protocol import GenRequest
 
     path = str(path)
-    hf = RolloutWorker(path, "hf", dtype="float32")
-    tok = hf.engine.tokenizer
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).eval()
     prompt_ids = tok.encode(render_prompt(CHECK_PROMPT, tok), add_special_tokens=False)
-    answer = hf.generate([GenRequest(prompt_ids, CHECK_MAX_TOKENS, temperature=0.0)])[0]
-    if not answer.token_ids or not answer.text.strip():
-        raise FetchError(f"{path}: empty greedy answer {answer.text!r}")
-    log(f"greedy answer ({answer.finish_reason}, {len(answer.token_ids)} tokens): {answer.text!r}")
-    # Every token after the first: the chat template's and the answer's alike.
-    ids = prompt_ids + answer.token_ids
-    hf_logp = hf.score(ids[:1], ids[1:])
+    with torch.no_grad():
+        out = model.generate(torch.tensor([prompt_ids]), max_new_tokens=CHECK_MAX_TOKENS, do_sample=False)
+        answer_ids = out[0, len(prompt_ids):].tolist()
+        text = tok.decode(answer_ids, skip_special_tokens=True)
+        if not answer_ids or not text.strip():
+            raise FetchError(f"{path}: empty greedy answer {text!r}")
+        log(f"greedy answer ({len(answer_ids)} tokens): {text!r}")
+        # Every token after the first: the chat template's and the answer's alike.
+        ids = torch.tensor([prompt_ids + answer_ids])
+        logp = torch.log_softmax(model(ids).logits[0, :-1].float(), -1).gather(-1, ids[0, 1:, None])[:, 0]
+    hf_logp = logp.tolist()
     answer_logp = hf_logp[len(prompt_ids) - 1:]
-    result = CheckResult(answer.text, len(answer.token_ids), sum(answer_logp) / len(answer_logp), None)
+    result = CheckResult(text, len(answer_ids), sum(answer_logp) / len(answer_logp), None)
+    ids = ids[0].tolist()
     log(f"mean log-prob of the answer under transformers: {result.mean_logprob:.3f} nats/token")
     if not vllm:
         return result
@@ -209,11 +215,14 @@ def vllm_score(path: str, prompt_ids: list[int], response_ids: list[int]) -> lis
 
 def _vllm_score_main(request: str, result: str) -> int:
     """Child process of `vllm_score`: one vLLM engine on CPU (or GPU), one scoring call."""
-    from actors.rollout import RolloutWorker
+    from vllm import LLM, SamplingParams
 
     req = json.loads(Path(request).read_text())
-    worker = RolloutWorker(req["model"], "vllm", dtype="float32", max_model_len=2048, gpu_memory_utilization=0.3)
-    Path(result).write_text(json.dumps(worker.score(req["prompt_ids"], req["response_ids"])))
+    llm = LLM(model=req["model"], dtype="float32", max_model_len=2048, gpu_memory_utilization=0.3, enforce_eager=True)
+    ids = req["prompt_ids"] + req["response_ids"]
+    out = llm.generate([{"prompt_token_ids": ids}], SamplingParams(max_tokens=1, prompt_logprobs=0), use_tqdm=False)[0]
+    logp = [out.prompt_logprobs[i][ids[i]].logprob for i in range(len(req["prompt_ids"]), len(ids))]
+    Path(result).write_text(json.dumps(logp))
     return 0
 
 
