@@ -180,3 +180,19 @@ def test_prompts_longer_than_the_model_are_cut_and_counted_never_sent_whole() ->
     assert all(r.won and r.truncated_prompts == 3 for r in records)  # the blueprint and both executor turns
     sent = [(len(req.prompt_ids), req.max_tokens) for call in llm.calls for req in call]
     assert all(n + m <= 200 for n, m in sent) and max(n for n, _ in sent) > 150
+
+
+def test_a_rollout_with_too_many_aborted_episodes_stops_the_run_naming_the_causes() -> None:
+    import pytest
+
+    from himac.driver import check_aborted
+    from himac.samples import EpisodeRecord
+
+    def rec(aborted: bool, why: str = "") -> EpisodeRecord:
+        return EpisodeRecord("t", "all", [], aborted=aborted, abort_reason=why)
+
+    check_aborted([rec(True, "x"), rec(False)], 0.5, "iteration 3")  # half is allowed at 0.5
+    records = [rec(True, "env worker died: ActorDiedError"), rec(True, "FileNotFoundError: items.json\ntrace"),
+               rec(True, "env worker died: ActorDiedError"), rec(False)]
+    with pytest.raises(RuntimeError, match=r"iteration 3: 3 of 4 episodes aborted .*2x env worker died.*FileNotFound"):
+        check_aborted(records, 0.5, "iteration 3")

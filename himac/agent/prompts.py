@@ -141,10 +141,25 @@ def executor_prompt(
 
 
 def render_prompt(prompt: Prompt, tokenizer: Any) -> str:
-    """Prompt text for the engine: chat messages go through the tokenizer's chat template."""
+    """Prompt text for the engine: chat messages go through the tokenizer's chat template.
+
+    Model- and env-written text is untrusted: a special token's string in it (`<|im_start|>`,
+    `<|endoftext|>`, ...) is broken with a zero-width space, so it can never encode as a control
+    token and forge a chat turn; only the template itself writes special tokens.
+    """
+    specials = [t for t in getattr(tokenizer, "all_special_tokens", []) if len(t) > 1]
     if isinstance(prompt, str):
-        return prompt
-    return tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
+        return neutralize(prompt, specials)
+    messages = [{**m, "content": neutralize(m["content"], specials)} for m in prompt]
+    return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+
+
+def neutralize(text: str, specials: Sequence[str]) -> str:
+    """`text` with every occurrence of a special token's string split by a zero-width space."""
+    for tok in specials:
+        if tok in text:
+            text = text.replace(tok, tok[0] + "\u200b" + tok[1:])
+    return text
 
 
 def response_prefix(role: str, style: str) -> str:
