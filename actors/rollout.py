@@ -205,9 +205,14 @@ class RolloutWorker:
             enforce_eager=enforce_eager, sleep_mode=sleep_mode,
         )
         self.backend = backend
+        self.weights_version = 0  # 0 after a (re)start: the weights on disk
 
     def ready(self) -> bool:
         return True
+
+    def set_weights_version(self, version: int) -> None:
+        """Called after a verified sync; generations report it, so stale weights are noticed."""
+        self.weights_version = version
 
     def generate(self, requests: list[GenRequest]) -> list[GenResult]:
         """Free requests go to the engine as they are; constrained ones (allowed_sequences) token by token."""
@@ -218,6 +223,8 @@ class RolloutWorker:
             out[i] = res
         for i, res in zip(constrained, self._generate_constrained([requests[i] for i in constrained])):
             out[i] = res
+        for res in out:
+            res.weights_version = self.weights_version
         return out
 
     def _generate_constrained(self, requests: list[GenRequest]) -> list[GenResult]:

@@ -139,6 +139,7 @@ class Policy:
         self.probe, self.parity_threshold = probe, parity_threshold
         self.weight_sync: NcclSync | ObjectStoreSync | None = None
         self.engine_restarts = 0  # engines found dead (and restarted by Ray) during a sync
+        self.weights_version = 0  # bumped by every verified sync; the engines report it with each generation
 
     def wait_ready(self, timeout_s: float = 900.0) -> None:
         """Until every rollout engine answers (a restarting actor is unavailable for a while)."""
@@ -187,6 +188,8 @@ class Policy:
             raise RuntimeError(
                 f"weight sync parity probe failed for the {self.name}: rollout and learner log-probs differ by "
                 f"{diff:.3g} nats (threshold {self.parity_threshold}); refusing to serve stale or corrupted weights")
+        self.weights_version += 1
+        ray.get([w.set_weights_version.remote(self.weights_version) for w in self.rollouts], timeout=300)
         return diff
 
     def save(self, ckpt: Path, tok: Any) -> None:
@@ -364,6 +367,7 @@ class Trainer:
     def _rollout(self, specs: list[EpisodeSpec]) -> list[EpisodeRecord]:
         """Run the episodes; if a rollout worker died meanwhile, wait for Ray to restart it, give it
         the current weights (sync + parity probe) and run them again (once)."""
+        self.rollout.weights_versions = {lvl: p.weights_version for lvl, p in self.policies.items()}
         records = self.rollout.run(specs)
         if not self.rollout.engine_failures:
             return records
@@ -375,6 +379,7 @@ class Trainer:
         for p in self.distinct_policies():
             if p.weight_sync is not None:
                 p.sync()
+        self.rollout.weights_versions = {lvl: p.weights_version for lvl, p in self.policies.items()}
         records = self.rollout.run(specs)
         if self.rollout.engine_failures:
             raise RuntimeError("a rollout worker died again right after its restart; stopping (resume with "

@@ -37,6 +37,7 @@ class GenResult:
     logprobs: list[float]
     text: str
     finish_reason: str  # "stop" | "length"
+    weights_version: int = 0  # the engine's weights (0: as loaded from disk; each sync sets the next)
 
 
 @dataclass

@@ -193,8 +193,9 @@ class LLMClient:
     back, so episodes that finish their env step at about the same time share one engine call.
     """
 
-    def __init__(self, workers: list, activity: Activity, *, linger_s: float, timeout_s: float) -> None:
-        self.workers, self.activity = workers, activity
+    def __init__(self, workers: list, activity: Activity, *, linger_s: float, timeout_s: float,
+                 weights_version: int = 0) -> None:
+        self.workers, self.activity, self.weights_version = workers, activity, weights_version
         self.linger_s, self.timeout_s = linger_s, timeout_s
         self.queue: list[tuple[GenRequest, asyncio.Future]] = []
         self.free = list(range(len(workers)))
@@ -242,8 +243,15 @@ class LLMClient:
                 if not f.done():
                     f.set_exception(e)
         else:
+            stale = any(res.weights_version != self.weights_version for res in results)
+            if stale:  # restarted by Ray since the last sync: it serves the weights on disk
+                self.activity.engine_failures += 1
             for (_, f), res in zip(part, results):
-                if not f.done():
+                if f.done():
+                    continue
+                if stale:
+                    f.set_exception(EngineDied("rollout worker restarted: stale weights"))
+                else:
                     f.set_result(res)
         finally:
             self.activity.generating -= 1
@@ -360,6 +368,7 @@ class Rollout:
         self.timeout_s = max(cfg.env.step_timeout_s, cfg.env.reset_timeout_s) * 4 + 600  # one engine call
         self.timing = {"generate": 0.0, "env": 0.0}
         self.engine_failures = 0
+        self.weights_versions: dict[str, int] = {}  # by level: what the engines must report (the driver sets it)
 
     def run(self, specs: list[EpisodeSpec]) -> list[EpisodeRecord]:
         activity = Activity()
@@ -376,6 +385,8 @@ class Rollout:
             clients.setdefault(id(workers), LLMClient(workers, activity, linger_s=self.cfg.env.result_linger_s,
                                                       timeout_s=self.timeout_s))
         llm = {role: clients[id(workers)] for role, workers in self.llm_workers.items()}
+        for role, version in self.weights_versions.items():
+            llm[role].weights_version = version
         env = EnvClient(self.env_workers, self.envs_per_worker, activity, step_timeout_s=self.cfg.env.step_timeout_s,
                         reset_timeout_s=self.cfg.env.reset_timeout_s)
         return list(await asyncio.gather(*(run_episode(s, llm, env, self.cfg, self.tok) for s in specs)))
