@@ -45,7 +45,7 @@ from actors.rollout import RolloutWorker
 from actors.weight_sync import NcclSync, ObjectStoreSync, parity_probe
 from envs import ENV_IDS
 from himac.agent import format_blueprint
-from himac.agent.constraints import ActionTrie, choice_sequences, response_choices, response_pieces
+from himac.agent.constraints import ActionTrie, response_pieces, turn_constraint
 from himac.agent.episode import ExecutorEpisode
 from himac.agent.prompts import planner_prompt, response_prefix
 from himac.config import HiMACConfig, to_yaml
@@ -176,14 +176,16 @@ class Policy:
     def sync(self) -> float:
         """Send the learner's weights to every engine, then prove it: max |log-prob difference|.
         An engine that died meanwhile is waited for (Ray restarts it) and synced again."""
-        try:
+        def send_and_probe() -> float:
             self.weight_sync.sync()
-            diff = parity_probe(self.learners[0], self.rollouts[0], *self.probe)
+            return parity_probe(self.learners[0], self.rollouts[0], *self.probe)
+
+        try:
+            diff = send_and_probe()
         except ray.exceptions.RayActorError:
             self.engine_restarts += 1
             self.wait_ready()
-            self.weight_sync.sync()
-            diff = parity_probe(self.learners[0], self.rollouts[0], *self.probe)
+            diff = send_and_probe()
         if not diff <= self.parity_threshold:  # NaN fails too
             raise RuntimeError(
                 f"weight sync parity probe failed for the {self.name}: rollout and learner log-probs differ by "
@@ -660,8 +662,7 @@ def collect_expert_samples(trainer: Trainer, episodes: int) -> list[TrainSample]
                 ep.record("".join(pieces))
                 allowed = None
                 if cfg.rollout.restrict_to_admissible:  # the same constraint the executor samples under in RL
-                    choices = choice_sequences(response_choices(ep.admissible, ep.task, style=style,
-                                                                use_sub_done=sub_done), tok)
+                    choices = turn_constraint(ep.admissible, ep.task, tok, style=style, use_sub_done=sub_done)
                     allowed = ActionTrie(choices).allowed_per_position(response) if response in choices else None
                 if allowed is not None or not cfg.rollout.restrict_to_admissible:
                     samples.append(TrainSample(ids, response, 0.0, "executor", allowed))

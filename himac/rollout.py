@@ -26,7 +26,7 @@ from typing import Any
 import ray
 
 from himac.agent import parse_blueprint
-from himac.agent.constraints import choice_sequences, response_choices
+from himac.agent.constraints import turn_constraint
 from himac.agent.episode import ExecutorEpisode, Turn
 from himac.agent.prompts import Prompt, planner_prompt, render_prompt, response_prefix, stop_strings
 from himac.config import HiMACConfig
@@ -144,8 +144,8 @@ def executor_request(ids: list[int], episode: ExecutorEpisode, sampling: Samplin
     request = GenRequest(ids, cfg.rollout.executor_max_tokens, sampling.temperature, sampling.top_p,
                          stop_strings("executor", style, use_sub_done=use_sub_done), seed=seed)
     if cfg.rollout.restrict_to_admissible:
-        choices = response_choices(episode.admissible, episode.task, style=style, use_sub_done=use_sub_done)
-        request.allowed_sequences = choice_sequences(choices, tok)
+        request.allowed_sequences = turn_constraint(episode.admissible, episode.task, tok, style=style,
+                                                    use_sub_done=use_sub_done)
         request.max_tokens = max(len(c) for c in request.allowed_sequences)
     return request
 

@@ -53,6 +53,11 @@ def response_choices(admissible: Sequence[str], task: str, *, style: str, use_su
     return [response_pieces(a, sub_done=d, style=style, use_sub_done=use_sub_done) for a in actions for d in marks]
 
 
+def turn_constraint(admissible: Sequence[str], task: str, tok: Any, *, style: str, use_sub_done: bool) -> list[list[int]]:
+    """The token sequences a constrained executor turn may write (built once per turn, for RL and BC alike)."""
+    return choice_sequences(response_choices(admissible, task, style=style, use_sub_done=use_sub_done), tok)
+
+
 def choice_sequences(choices: list[list[str]], tok: Any) -> list[list[int]]:
     """Token ids of each choice, its pieces tokenised separately (a fixed, prefix-stable split)."""
     return [[t for piece in c for t in tok.encode(piece, add_special_tokens=False)] for c in choices]
