@@ -1,10 +1,13 @@
 import json
+import random
+import re
+import time
 
 import gymnasium
 import pytest
 
 import envs  # noqa: F401  (registers himac/WebShop-v0)
-from envs.webshop.env import WebShopEnv, load_shop
+from envs.webshop.env import WebShopEnv, load_shop, parse_action
 from envs.webshop.goals import Goal
 from envs.webshop.loader import Product, load_catalogue
 from envs.webshop.oracle import goal_query
@@ -209,6 +212,26 @@ def test_invalid_action_leaves_page_unchanged(env, action):
     before, _ = env.reset(options={"goal_index": 1})
     text, reward, terminated, truncated, info = env.step(action)
     assert (text, reward, terminated, info["action_valid"]) == (before, 0.0, False, False)
+
+
+def test_parse_action_matches_the_original_regex():
+    original = re.compile(r"(.+)\[(.+)\]")  # the original simulator's parser (backtracks quadratically)
+    rng = random.Random(0)
+    texts = ["search[red shoes]", " click[Buy Now] ", "click[a[b]]", "click[x]y", "a[]", "[a]", "x[\n]", "click[]]"]
+    texts += ["".join(rng.choices("ab[] \n", k=rng.randint(0, 12))) for _ in range(20_000)]
+    for text in texts:
+        m = original.match(text.strip())
+        assert parse_action(text) == ((m.group(1), m.group(2).lower()) if m else None), repr(text)
+
+
+@pytest.mark.parametrize("action", ["[" * 100_000, "search[" + "a[" * 50_000, "click[" * 20_000 + "]"])
+def test_long_garbage_action_is_invalid_in_linear_time(env, action):
+    before, _ = env.reset(options={"goal_index": 1})
+    start = time.perf_counter()
+    text, _, terminated, _, info = env.step(action)
+    elapsed = time.perf_counter() - start
+    assert (text, terminated, info["action_valid"]) == (before, False, False)
+    assert elapsed < 1.0, f"{elapsed:.2f}s for {len(action)} chars (quadratic parsing takes ~30 s)"
 
 
 def test_search_only_where_there_is_a_search_bar(env):

@@ -17,7 +17,6 @@ search bar exists, then "click[x]" for every clickable.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -41,7 +40,6 @@ from envs.webshop.search import BM25Search, PyseriniSearch, SearchEngine
 
 SEARCH_PLACEHOLDER = "search[<your query>]"
 MAX_ORACLE_ACTIONS = 100  # expert_plan's guard; the oracle buys within a few dozen actions
-_ACTION = re.compile(r"(.+)\[(.+)\]")
 
 
 @dataclass
@@ -76,9 +74,17 @@ class ShopState:
 
 
 def parse_action(action: str) -> tuple[str, str] | None:
-    """Split "name[arg]" into (name, lowercased arg); None when the action has no such form."""
-    m = _ACTION.match(action.strip())
-    return (m.group(1), m.group(2).lower()) if m else None
+    """Split "name[arg]" into (name, lowercased arg); None when the action has no such form.
+
+    The original's `re.match(r"(.+)\\[(.+)\\]", action)` on the stripped action, in linear
+    time: within the first line, arg ends at the last "]" and starts after the last "[" that
+    leaves it non-empty; name (non-empty) is everything before that "["; text after the "]"
+    is ignored.
+    """
+    line = action.strip().partition("\n")[0]
+    close = line.rfind("]")
+    start = line.rfind("[", 1, close - 1) if close >= 3 else -1  # "n[a]" is the shortest match
+    return (line[:start], line[start + 1:close].lower()) if start != -1 else None
 
 
 class WebShopEnv(TextEnv):
