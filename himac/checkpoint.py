@@ -1,12 +1,17 @@
 """Checkpoint discovery and checks: `trainer.resume=auto|off|<path>`.
 
 A checkpoint directory holds learner_<role>/ (DeepSpeed states), hf_<role>/ (safetensors
-weights + tokenizer), driver_state.pt, config.yaml and a COMPLETE marker written last, so
-a half-written checkpoint is never mistaken for a good one.
+weights + tokenizer), driver_state.pt, config.yaml, MANIFEST.json (every file's size, and
+its sha256 up to HASH_LIMIT bytes) and a COMPLETE marker written last, so a half-written
+checkpoint is never mistaken for a good one and a damaged one is named before it is loaded.
+`resume=auto` takes the newest checkpoint that passes these checks, warning about the others.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import warnings
 from pathlib import Path
 
 import yaml
@@ -21,36 +26,112 @@ MAY_DIFFER = {("trainer", "iterations"), ("trainer", "resume"), ("trainer", "eva
               ("trainer", "checkpoint_every_min"), ("trainer", "max_aborted_fraction"), ("trainer", "max_skipped_steps")}
 
 
-def latest_checkpoint(out_dir: Path) -> Path | None:
+MANIFEST = "MANIFEST.json"
+HASH_LIMIT = 256 << 20  # larger files (multi-GB optimizer states) are checked by size only
+
+
+class CheckpointDamaged(RuntimeError):
+    """A checkpoint file is missing, truncated or altered since it was written."""
+
+
+def complete_checkpoints(out_dir: Path) -> list[Path]:
+    """Checkpoints under `<out_dir>/checkpoints` with a COMPLETE marker, oldest first."""
     root = Path(out_dir) / "checkpoints"
-    if not root.is_dir():
-        return None
-    done = sorted(p for p in root.iterdir() if (p / "COMPLETE").exists())
+    return sorted(p for p in root.iterdir() if (p / "COMPLETE").exists()) if root.is_dir() else []
+
+
+def latest_checkpoint(out_dir: Path) -> Path | None:
+    done = complete_checkpoints(out_dir)
     return done[-1] if done else None
 
 
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_manifest(ckpt: Path) -> None:
+    """Record every file's size (and sha256 up to HASH_LIMIT); written just before COMPLETE."""
+    files = {}
+    for p in sorted(Path(ckpt).rglob("*")):
+        if p.is_file() and p.name not in (MANIFEST, "COMPLETE"):
+            size = p.stat().st_size
+            files[p.relative_to(ckpt).as_posix()] = {"size": size, "sha256": _sha256(p) if size <= HASH_LIMIT else None}
+    (Path(ckpt) / MANIFEST).write_text(json.dumps(files, indent=1))
+
+
+def verify_files(ckpt: Path) -> None:
+    """Raise CheckpointDamaged naming the first file that is missing, truncated or altered."""
+    ckpt = Path(ckpt)
+    if not (ckpt / "COMPLETE").exists():
+        raise CheckpointDamaged(f"checkpoint {ckpt} is incomplete (no COMPLETE marker): it was interrupted while saving")
+    try:
+        files = json.loads((ckpt / MANIFEST).read_text())
+    except FileNotFoundError:
+        files = None
+    except (ValueError, OSError) as e:
+        raise CheckpointDamaged(f"checkpoint {ckpt} is damaged: {ckpt / MANIFEST} is unreadable ({e})") from e
+    if files is None:  # written before manifests existed: only the presence of the parts is checked
+        missing = [n for n in ("driver_state.pt", "config.yaml") if not (ckpt / n).exists()]
+        if missing or not any(ckpt.glob("learner_*")):
+            raise CheckpointDamaged(f"checkpoint {ckpt} is damaged: missing {missing or ['learner_*']}")
+        return
+    for rel, want in files.items():
+        path = ckpt / rel
+        if not path.is_file():
+            raise CheckpointDamaged(f"checkpoint {ckpt} is damaged: {path} is missing")
+        size = path.stat().st_size
+        if size != want["size"]:
+            raise CheckpointDamaged(f"checkpoint {ckpt} is damaged: {path} has {size} bytes, "
+                                    f"{want['size']} were written")
+        if want["sha256"] is not None and _sha256(path) != want["sha256"]:
+            raise CheckpointDamaged(f"checkpoint {ckpt} is damaged: {path} differs from what was written (sha256)")
+
+
 def resolve_resume(resume: str, out_dir: Path) -> Path | None:
+    """`off` -> None; `auto` -> the newest intact checkpoint in out_dir (None if there is none);
+    a path -> that checkpoint (or the newest intact one, for a run directory)."""
     if resume == "off":
         return None
-    if resume == "auto":
-        return latest_checkpoint(out_dir)
-    path = Path(resume)
-    if (path / "checkpoints").is_dir():
-        path = latest_checkpoint(path) or path
-    if not path.is_dir():
-        raise FileNotFoundError(f"trainer.resume: no checkpoint directory at {path}")
-    return path
+    root = Path(out_dir) if resume == "auto" else Path(resume)
+    if resume != "auto" and not (root / "checkpoints").is_dir():
+        if not root.is_dir():
+            raise FileNotFoundError(f"trainer.resume: no checkpoint directory at {root}")
+        verify_files(root)
+        return root
+    done = complete_checkpoints(root)
+    damaged = []
+    for ckpt in reversed(done):
+        try:
+            verify_files(ckpt)
+        except CheckpointDamaged as e:
+            damaged.append(str(e))
+            continue
+        if damaged:
+            warnings.warn("skipping damaged checkpoints, resuming from the previous intact one, "
+                          f"{ckpt}:\n  " + "\n  ".join(damaged), stacklevel=2)
+        return ckpt
+    if damaged:
+        raise CheckpointDamaged(f"every checkpoint in {root / 'checkpoints'} is damaged:\n  " + "\n  ".join(damaged))
+    if resume != "auto":
+        raise FileNotFoundError(f"trainer.resume: no complete checkpoint in {root / 'checkpoints'}")
+    return None
 
 
 def check_checkpoint(ckpt: Path, cfg: HiMACConfig) -> None:
     """Refuse damaged checkpoints and checkpoints written under another config."""
     ckpt = Path(ckpt)
-    if not (ckpt / "COMPLETE").exists():
-        raise RuntimeError(f"checkpoint {ckpt} is incomplete (no COMPLETE marker): it was interrupted while saving")
-    missing = [n for n in ("driver_state.pt", "config.yaml") if not (ckpt / n).exists()]
-    if missing or not any(ckpt.glob("learner_*")):
-        raise RuntimeError(f"checkpoint {ckpt} is damaged: missing {missing or ['learner_*']}")
-    saved = yaml.safe_load((ckpt / "config.yaml").read_text())
+    verify_files(ckpt)
+    try:
+        saved = yaml.safe_load((ckpt / "config.yaml").read_text())
+        if not isinstance(saved, dict):
+            raise ValueError(f"a mapping was expected, got {type(saved).__name__}")
+    except (yaml.YAMLError, ValueError) as e:
+        raise CheckpointDamaged(f"checkpoint {ckpt} is damaged: {ckpt / 'config.yaml'} is not a valid config "
+                                f"({str(e).splitlines()[0]})") from e
     now = to_dict(cfg)
     diffs = [f"{s}.{k}: checkpoint {saved.get(s, {}).get(k)!r} vs now {v!r}"
              for s, sec in now.items() for k, v in sec.items()

@@ -14,8 +14,10 @@ def _train(args: argparse.Namespace) -> int:
     print("== resolved config ==\n" + to_yaml(cfg), flush=True)
     from himac.driver import train
 
-    train(cfg)
-    return 0
+    summary = train(cfg)
+    # stopped by SIGTERM (a preempted pod, `ray job stop`) after writing a checkpoint: not a finished run, so the
+    # conventional 128 + 15 lets a job controller restart it with trainer.resume=auto
+    return 143 if summary.get("stopped_by") == "SIGTERM" else 0
 
 
 def _eval(args: argparse.Namespace) -> int:

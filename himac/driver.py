@@ -22,6 +22,7 @@ orchestrates Ray actors; it owns no model.
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import shutil
@@ -458,29 +459,49 @@ class Trainer:
 
     # .. checkpoints ............................................................................
     def save(self, it: int) -> Path:
+        """Write iter_<it>/ (a MANIFEST of sizes and hashes, then COMPLETE last); prune old ones."""
+        from himac.checkpoint import complete_checkpoints, latest_checkpoint, write_manifest
+
         ckpt = self.out / "checkpoints" / f"iter_{it:06d}"
-        ckpt.mkdir(parents=True, exist_ok=True)
-        for policy in self.distinct_policies():
-            policy.save(ckpt, self.tok)
-        state = {"iteration": it, "best_blueprints": self.state.best_blueprints,
-                 "last_phase_a_tasks": self.state.last_phase_a_tasks, "warm_started": self.state.warm_started,
-                 "rng": {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}}
-        torch.save(state, ckpt / "driver_state.pt")
-        (ckpt / "config.yaml").write_text(to_yaml(self.cfg))
-        (ckpt / "COMPLETE").write_text(str(it))
+        try:
+            ckpt.mkdir(parents=True, exist_ok=True)
+            for policy in self.distinct_policies():
+                policy.save(ckpt, self.tok)
+            state = {"iteration": it, "best_blueprints": self.state.best_blueprints,
+                     "last_phase_a_tasks": self.state.last_phase_a_tasks, "warm_started": self.state.warm_started,
+                     "rng": {"python": random.getstate(), "numpy": np.random.get_state(),
+                             "torch": torch.get_rng_state()}}
+            torch.save(state, ckpt / "driver_state.pt")
+            (ckpt / "config.yaml").write_text(to_yaml(self.cfg))
+            write_manifest(ckpt)
+            (ckpt / "COMPLETE").write_text(str(it))
+        except Exception as e:
+            if not _out_of_space(e, ckpt):
+                raise
+            shutil.rmtree(ckpt, ignore_errors=True)  # never COMPLETE: free what it took
+            raise RuntimeError(
+                f"no space left on device while writing checkpoint {ckpt} ({shutil.disk_usage(ckpt.parent).free} "
+                f"bytes free there); the previous checkpoint {latest_checkpoint(self.out)} is intact: free "
+                "space and resume with trainer.resume=auto") from e
         keep = self.cfg.trainer.keep_checkpoints
-        done = sorted(p for p in (self.out / "checkpoints").iterdir() if (p / "COMPLETE").exists())
-        for old in done[:-keep] if keep > 0 else []:
+        for old in complete_checkpoints(self.out)[:-keep] if keep > 0 else []:
             shutil.rmtree(old)
         return ckpt
 
     def load(self, ckpt: Path) -> int:
-        from himac.checkpoint import check_checkpoint
+        """Restore learners, driver state and RNGs from a checkpoint that passed check_checkpoint; sync the engines."""
+        from himac.checkpoint import CheckpointDamaged
 
-        check_checkpoint(ckpt, self.cfg)
         for policy in self.distinct_policies():
-            policy.load(ckpt)
-        st = torch.load(ckpt / "driver_state.pt", weights_only=False)
+            try:
+                policy.load(ckpt)
+            except ray.exceptions.RayTaskError as e:
+                raise CheckpointDamaged(f"checkpoint {ckpt}: learner_{policy.name}/ could not be loaded "
+                                        f"({str(e).strip().splitlines()[-1]})") from e
+        try:
+            st = torch.load(ckpt / "driver_state.pt", weights_only=False)
+        except Exception as e:
+            raise CheckpointDamaged(f"checkpoint {ckpt}: {ckpt / 'driver_state.pt'} could not be read ({e})") from e
         self.state = DriverState(st["iteration"], st["best_blueprints"], st["last_phase_a_tasks"], st["warm_started"])
         random.setstate(st["rng"]["python"])
         np.random.set_state(st["rng"]["numpy"])
@@ -499,71 +520,79 @@ class Trainer:
 
     # .. the loop ...............................................................................
     def train(self) -> dict[str, Any]:
-        from himac.checkpoint import resolve_resume
+        from himac.checkpoint import check_checkpoint, resolve_resume
 
         cfg = self.cfg
-        self.setup()
-        start = 0
         ckpt = resolve_resume(cfg.trainer.resume, self.out)
-        self.logger = MetricsLogger(self.out, cfg, resume=ckpt is not None)
-        if ckpt is not None:
-            start = self.load(ckpt) + 1
-            self.logger.info(f"resumed from {ckpt} at iteration {start}")
-        if cfg.trainer.warm_start_steps > 0 and not self.state.warm_started:
-            if cfg.trainer.eval_at_start:
-                self.logger.log(-1, {**self.evaluate(), "phase": "init"})
-            self.logger.log(-1, {**self.warm_start(), "phase": "warm_start"})
-        if start == 0 and cfg.trainer.eval_at_start:
-            self.logger.log(0, {**self.evaluate(), "phase": "eval"}, step_offset=False)
-        deadline = time.time() + cfg.trainer.time_limit_min * 60 if cfg.trainer.time_limit_min > 0 else None
-        last, last_save, skipped_in_a_row = start - 1, time.time(), 0
-        with _StopOnSigterm() as sigterm:
-            for it in self.logger.progress(range(start, cfg.trainer.iterations)):
-                t0 = time.perf_counter()
-                try:
-                    m = self.iteration(it)
-                except ray.exceptions.RayActorError as e:  # a learner (or an engine, twice) died
-                    from himac.checkpoint import latest_checkpoint
+        if ckpt is not None:  # before any Ray work: a damaged or foreign checkpoint is named at once
+            check_checkpoint(ckpt, cfg)
+        self.setup()
+        try:
+            start = 0
+            if ckpt is not None:
+                start = self.load(ckpt) + 1
+            self.logger = MetricsLogger(self.out, cfg, resume_after=start - 1 if ckpt is not None else None)
+            if ckpt is not None:
+                self.logger.info(f"resumed from {ckpt} at iteration {start}")
+            if cfg.trainer.warm_start_steps > 0 and not self.state.warm_started:
+                if cfg.trainer.eval_at_start:
+                    self.logger.log(-1, {**self.evaluate(), "phase": "init"})
+                self.logger.log(-1, {**self.warm_start(), "phase": "warm_start"})
+            if start == 0 and cfg.trainer.eval_at_start:
+                self.logger.log(0, {**self.evaluate(), "phase": "eval"}, step_offset=False)
+            deadline = time.time() + cfg.trainer.time_limit_min * 60 if cfg.trainer.time_limit_min > 0 else None
+            last, last_save, skipped_in_a_row = start - 1, time.time(), 0
+            with _StopOnSigterm() as sigterm:
+                for it in self.logger.progress(range(start, cfg.trainer.iterations)):
+                    t0 = time.perf_counter()
+                    try:
+                        m = self.iteration(it)
+                    except ray.exceptions.RayActorError as e:  # a learner (or an engine, twice) died
+                        from himac.checkpoint import latest_checkpoint
 
-                    raise RuntimeError(
-                        f"iteration {it}: an actor died ({type(e).__name__}: {str(e).splitlines()[0]}); the run stops "
-                        f"here. Resume with trainer.resume=auto (last checkpoint: {latest_checkpoint(self.out)})") from e
-                last = it
-                final = (it == cfg.trainer.iterations - 1 or (deadline is not None and time.time() > deadline)
-                         or sigterm.received)
-                if (cfg.trainer.eval_every > 0 and (it + 1) % cfg.trainer.eval_every == 0) or final:
-                    m.update(self.evaluate())
-                m["timing/iteration"] = time.perf_counter() - t0
-                nested = ("timing/iteration", "timing/eval", "timing/generate", "timing/env",  # inside generate_env
-                          "timing/logprob", "timing/update")  # inside learn
-                stages = sum(v for k, v in m.items() if k.startswith("timing/") and k not in nested)
-                m["timing/overhead"] = max(0.0, m["timing/iteration"] - stages - m.get("timing/eval", 0.0))
-                m["perf/tokens_per_s"] = m.get("learn/tokens", 0) / max(m["timing/iteration"], 1e-9)
-                self.state.iteration = it
-                self.logger.log(it, m)
-                skipped_in_a_row = skipped_in_a_row + 1 if m.get("actor/skipped_steps", 0) > 0 else 0
-                if skipped_in_a_row >= cfg.trainer.max_skipped_steps:
-                    raise RuntimeError(
-                        f"{skipped_in_a_row} updates in a row skipped optimizer steps for a non-finite loss or "
-                        f"gradient (trainer.max_skipped_steps={cfg.trainer.max_skipped_steps}); lower learner.lr or "
-                        "check the rewards. The weights were not changed by those steps; the last checkpoint is intact.")
-                every = cfg.trainer.checkpoint_every
-                due = (every > 0 and (it + 1) % every == 0) or (
-                    cfg.trainer.checkpoint_every_min > 0 and time.time() - last_save >= cfg.trainer.checkpoint_every_min * 60)
-                if due and not final:
-                    self.save(it)
-                    last_save = time.time()
-                if final:
-                    break
-        if last >= start:
-            self.save(last)
-        if sigterm.received:
-            self.logger.info(f"SIGTERM: stopped after iteration {last}; checkpoint written, resume with "
-                             "trainer.resume=auto")
-        summary = self.logger.summary()
-        self.logger.close()
-        self.shutdown()
-        return summary
+                        raise RuntimeError(
+                            f"iteration {it}: an actor died ({type(e).__name__}: {str(e).splitlines()[0]}); the run stops "
+                            f"here. Resume with trainer.resume=auto (last checkpoint: {latest_checkpoint(self.out)})") from e
+                    last = it
+                    final = (it == cfg.trainer.iterations - 1 or (deadline is not None and time.time() > deadline)
+                             or sigterm.received)
+                    if (cfg.trainer.eval_every > 0 and (it + 1) % cfg.trainer.eval_every == 0) or final:
+                        m.update(self.evaluate())
+                    m["timing/iteration"] = time.perf_counter() - t0
+                    nested = ("timing/iteration", "timing/eval", "timing/generate", "timing/env",  # inside generate_env
+                              "timing/logprob", "timing/update")  # inside learn
+                    stages = sum(v for k, v in m.items() if k.startswith("timing/") and k not in nested)
+                    m["timing/overhead"] = max(0.0, m["timing/iteration"] - stages - m.get("timing/eval", 0.0))
+                    m["perf/tokens_per_s"] = m.get("learn/tokens", 0) / max(m["timing/iteration"], 1e-9)
+                    self.state.iteration = it
+                    self.logger.log(it, m)
+                    skipped_in_a_row = skipped_in_a_row + 1 if m.get("actor/skipped_steps", 0) > 0 else 0
+                    if skipped_in_a_row >= cfg.trainer.max_skipped_steps:
+                        raise RuntimeError(
+                            f"{skipped_in_a_row} updates in a row skipped optimizer steps for a non-finite loss or "
+                            f"gradient (trainer.max_skipped_steps={cfg.trainer.max_skipped_steps}); lower learner.lr or "
+                            "check the rewards. The weights were not changed by those steps; the last checkpoint is intact.")
+                    every = cfg.trainer.checkpoint_every
+                    due = (every > 0 and (it + 1) % every == 0) or (
+                        cfg.trainer.checkpoint_every_min > 0 and time.time() - last_save >= cfg.trainer.checkpoint_every_min * 60)
+                    if due and not final:
+                        self.save(it)
+                        last_save = time.time()
+                    if final:
+                        break
+            if last >= start:
+                self.save(last)
+            if sigterm.received:
+                self.logger.info(f"SIGTERM: stopped after iteration {last}; checkpoint written, resume with "
+                                 "trainer.resume=auto")
+            summary = self.logger.summary()
+            if sigterm.received:
+                summary["stopped_by"] = "SIGTERM"
+            return summary
+        finally:  # on an error too: free this run's actors and placement groups
+            if self.logger is not None:
+                self.logger.close()
+            self.shutdown()
 
 
 def check_aborted(records: list[EpisodeRecord], max_fraction: float, where: str) -> None:
@@ -700,6 +729,21 @@ class _StopOnSigterm:
     def __exit__(self, *exc: Any) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGTERM, self._previous)
+
+
+def _out_of_space(e: BaseException, path: Path) -> bool:
+    """Whether a failed write met a full disk: ENOSPC or its message anywhere in the exception chain (a
+    learner's error arrives wrapped by Ray), or no room left where it wrote (torch.save's C++ stream only
+    says `basic_ios::clear`)."""
+    cause: BaseException | None = e
+    while cause is not None:
+        if getattr(cause, "errno", None) == errno.ENOSPC or "No space left on device" in str(cause):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    try:
+        return shutil.disk_usage(path.parent).free < 16 << 20
+    except OSError:
+        return False
 
 
 def _node_ip() -> str:

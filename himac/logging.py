@@ -18,18 +18,29 @@ SHOWN = {"train/success_rate": "train_success", "eval/success_rate": "eval_succe
 class MetricsLogger:
     """One JSON object per line in `<output_dir>/metrics.jsonl`, plus optional sinks."""
 
-    def __init__(self, out_dir: Path, cfg: HiMACConfig, *, resume: bool = False) -> None:
+    def __init__(self, out_dir: Path, cfg: HiMACConfig, *, resume_after: int | None = None) -> None:
+        """A fresh run starts a new metrics file. A run resumed from the checkpoint of iteration
+        `resume_after` keeps the rows up to it (rows logged after that checkpoint, before the run
+        died, are dropped: they are about to be redone) and counts them in the summary."""
         self.out = Path(out_dir)
         self.cfg = cfg
-        # a resumed run continues its metrics file; a fresh run starts a new one
-        self.jsonl = open(self.out / "metrics.jsonl", "a" if resume else "w")
+        path = self.out / "metrics.jsonl"
         self.history: list[dict[str, Any]] = []
+        if resume_after is not None and path.exists():
+            rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+            self.history = [r for r in rows if r.get("iteration", -1) <= resume_after]
+        self.jsonl = open(path, "w")
+        for row in self.history:
+            self.jsonl.write(json.dumps(row, default=float) + "\n")
+        self.jsonl.flush()
         self.bar: tqdm | None = None
         self.tb = self.wandb = self.mlflow = None
         if cfg.trainer.tensorboard:
             from torch.utils.tensorboard import SummaryWriter
 
-            self.tb = SummaryWriter(str(self.out / "tensorboard"))
+            # TensorBoard drops its own events from the first redone step on
+            purge = resume_after + 2 if resume_after is not None else None
+            self.tb = SummaryWriter(str(self.out / "tensorboard"), purge_step=purge)
         if cfg.trainer.wandb_project:
             import wandb
 

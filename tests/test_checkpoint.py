@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from himac.checkpoint import check_checkpoint, latest_checkpoint, resolve_resume
+from himac.checkpoint import (
+    CheckpointDamaged,
+    check_checkpoint,
+    complete_checkpoints,
+    latest_checkpoint,
+    resolve_resume,
+)
 from himac.config import load_config
 
 pytestmark = pytest.mark.integration
@@ -36,17 +43,27 @@ def stable(row: dict) -> dict:
     return {k: v for k, v in row.items() if not k.startswith(VOLATILE) and not k.startswith("eval/")}
 
 
+def truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
 @pytest.mark.timeout(900)
 def test_resume_is_exact_and_checkpoints_are_checked(ray_cluster, tiny_model, tmp_path):
     full = train(tiny_model, tmp_path / "full", "trainer.iterations=4")
-    train(tiny_model, tmp_path / "split", "trainer.iterations=2")
-    resumed = train(tiny_model, tmp_path / "split", "trainer.iterations=4", "trainer.resume=auto")
+    train(tiny_model, tmp_path / "split", "trainer.iterations=2", "trainer.checkpoint_every=1")
+    # the run "died" while its last checkpoint was damaged: resume=auto falls back to the one before, and
+    # the rows logged after that one are redone, not repeated
+    truncate(tmp_path / "split/checkpoints/iter_000001/learner_executor/learner/mp_rank_00_model_states.pt")
+    with pytest.warns(UserWarning, match="(?s)skipping damaged.*iter_000000.*mp_rank_00_model_states.pt has"):
+        resumed = train(tiny_model, tmp_path / "split", "trainer.iterations=4", "trainer.resume=auto")
     by_iter = lambda rows: {r["iteration"]: stable(r) for r in rows if "timing/iteration" in r}  # noqa: E731
     a, b = by_iter(full), by_iter(resumed)
-    assert set(b) == {0, 1, 2, 3} and [r["phase"] for r in b.values()] == ["A", "B"] * 2
-    for it in (2, 3):  # iterations after the restart match the uninterrupted run exactly
+    assert [r["iteration"] for r in resumed if "timing/iteration" in r] == [0, 1, 2, 3]
+    assert [r["phase"] for r in b.values()] == ["A", "B"] * 2
+    for it in (1, 2, 3):  # iterations after the restart match the uninterrupted run exactly
         assert a[it] == b[it], f"iteration {it} differs after resume"
     assert a[1] != a[2]  # the compared metrics do change between iterations
+    assert json.loads((tmp_path / "split/summary.json").read_text())["iterations"] == 4
 
     ckpt = latest_checkpoint(tmp_path / "split")
     cfg = load_config(str(ckpt / "config.yaml"))
@@ -54,11 +71,20 @@ def test_resume_is_exact_and_checkpoints_are_checked(ray_cluster, tiny_model, tm
     other = load_config(str(ckpt / "config.yaml"), ["algorithm.clip_low=0.3"])
     with pytest.raises(RuntimeError, match="(?s)another config.*algorithm.clip_low: checkpoint 0.2 vs now 0.3"):
         check_checkpoint(ckpt, other)
-    broken = tmp_path / "broken"
-    shutil.copytree(ckpt, broken)
-    (broken / "driver_state.pt").unlink()
-    with pytest.raises(RuntimeError, match="damaged"):
-        check_checkpoint(broken, cfg)
+    learner = "learner_executor/learner/mp_rank_00_model_states.pt"
+    damages = {  # each damage is named by its file
+        "driver_state.pt": lambda c: truncate(c / "driver_state.pt"),
+        learner: lambda c: truncate(c / learner),
+        "config.yaml": lambda c: (c / "config.yaml").write_text("model: [unclosed\n"),
+        "learner_executor/": lambda c: [p.unlink() for p in (c / "learner_executor").rglob("*") if p.is_file()],
+        "model.safetensors": lambda c: truncate(c / "hf_executor/model.safetensors"),
+    }
+    for name, damage in damages.items():
+        broken = tmp_path / f"broken-{len(list(tmp_path.glob('broken-*')))}"
+        shutil.copytree(ckpt, broken)
+        damage(broken)
+        with pytest.raises(CheckpointDamaged, match=f"damaged: {re.escape(str(broken))}/.*{re.escape(name)}"):
+            check_checkpoint(broken, cfg)
     (broken / "COMPLETE").unlink()
     with pytest.raises(RuntimeError, match="incomplete"):
         check_checkpoint(broken, cfg)
@@ -70,3 +96,8 @@ def test_resume_is_exact_and_checkpoints_are_checked(ray_cluster, tiny_model, tm
     result = run_eval(str(tmp_path / "split"), tasks=6, out=str(tmp_path / "eval.json"))
     assert result["eval/episodes"] == 6 and 0.0 <= result["eval/success_rate"] <= 1.0
     assert json.loads((tmp_path / "eval.json").read_text())["eval/episodes"] == 6
+
+    for c in complete_checkpoints(tmp_path / "split"):
+        truncate(c / "driver_state.pt")
+    with pytest.raises(CheckpointDamaged, match="every checkpoint"):
+        resolve_resume("auto", tmp_path / "split")
