@@ -12,16 +12,74 @@ Every environment is a gymnasium env whose observations and actions are strings:
 Subclasses implement `_reset(seed, options) -> (text, info)` and `_step(action) -> (text,
 reward, terminated, info)`; this base handles the step limit (truncation), the common info
 keys and the step counter, so no environment re-implements them.
+
+Data files (catalogues, games, levels) are checked on load: a malformed one raises
+`DataFileError` naming the file, the record and the field, and what was expected.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import reprlib
+from pathlib import Path
 from typing import Any
 
 import gymnasium as gym
 from gymnasium import spaces
 
 MAX_TEXT = 1_000_000
+
+
+class DataFileError(ValueError):
+    """A malformed data file; the message names the file, the record and the field."""
+
+    @classmethod
+    def at(cls, source: str | os.PathLike, problem: str, record: object = None,
+           field: str | None = None) -> DataFileError:
+        """The error "<source>: record <record>: field '<field>': <problem>", unknown parts left out."""
+        where = "".join([f": record {record}" if record is not None else "",
+                         f": field {field!r}" if field is not None else ""])
+        return cls(f"{source}{where}: {problem}")
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    """The JSON value in `path`; DataFileError when the file is empty or not valid JSON."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise DataFileError.at(path, f"expected UTF-8 JSON text ({e})") from e
+    if not text.strip():
+        raise DataFileError.at(path, "empty file, expected JSON")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise DataFileError.at(path, f"invalid JSON (truncated file?): {e}") from e
+
+
+def check_type(value: Any, kind: type | tuple[type, ...], source: str | os.PathLike, record: object = None,
+               field: str | None = None, *, item: type | None = None) -> Any:
+    """`value` when it is a `kind` (a list: of `item`s), else DataFileError naming source, record, field."""
+    if not isinstance(value, kind) or (item is not None and not all(isinstance(v, item) for v in value)):
+        raise DataFileError.at(source, f"expected {_kind(kind, item)}, got {type(value).__name__} "
+                               f"{reprlib.repr(value)}", record, field)
+    return value
+
+
+def check_field(data: dict, field: str, kind: type | tuple[type, ...], source: str | os.PathLike,
+                record: object = None, *, item: type | None = None, required: bool = False) -> Any:
+    """`data[field]` checked by `check_type`; None when absent or null, unless `required`."""
+    value = data.get(field)
+    if value is None:
+        if required:
+            raise DataFileError.at(source, f"missing, expected {_kind(kind, item)}", record, field)
+        return None
+    return check_type(value, kind, source, record, field, item=item)
+
+
+def _kind(kind: type | tuple[type, ...], item: type | None) -> str:
+    names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+    return f"{names} of {item.__name__}" if item else names
 
 
 class TextEnv(gym.Env):

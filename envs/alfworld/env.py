@@ -17,7 +17,7 @@ from typing import Any
 
 from envs.alfworld.expert import PlannerExpert, plan_subgoals
 from envs.alfworld.games import collect_games, resolve_data_dir
-from envs.base import TextEnv
+from envs.base import DataFileError, TextEnv
 from envs.subgoals import ExpertPlan
 
 BANNER = "-= Welcome to TextWorld, ALFRED! =-"
@@ -71,8 +71,7 @@ class ALFWorldEnv(TextEnv):
             raise IndexError(f"game_index {index} out of range: split {self.split!r} has {len(self.games)} games")
         game = self.games[index]
         with _keep_argv():
-            self._load(game.gamefile)
-            self._state = self._tw.reset()
+            self._state = self._start(game.gamefile)
         self.game_index = index
         self._expert.reset()
         self._text = _strip_banner(self._state["feedback"])
@@ -122,16 +121,24 @@ class ALFWorldEnv(TextEnv):
             self._tw.close()
             self._tw, self._loaded = None, ""
 
-    def _load(self, gamefile: str) -> None:
-        if self._tw is None:
-            import textworld
-            from alfworld.agents.environment.alfred_tw_env import AlfredDemangler
+    def _start(self, gamefile: str) -> Any:
+        """Load `gamefile` (reusing the TextWorld env) and reset it: the first GameState.
+        A game TextWorld cannot play (missing file, bad PDDL or grammar) raises DataFileError."""
+        import textworld
+        from alfworld.agents.environment.alfred_tw_env import AlfredDemangler
 
-            infos = textworld.EnvInfos(admissible_commands=True, won=True)
-            self._tw = textworld.start(gamefile, request_infos=infos, wrappers=[AlfredDemangler()])
-        elif gamefile != self._loaded:
-            self._tw.load(gamefile)
-        self._loaded = gamefile
+        try:
+            if self._tw is None:
+                infos = textworld.EnvInfos(admissible_commands=True, won=True)
+                self._tw = textworld.start(gamefile, request_infos=infos, wrappers=[AlfredDemangler()])
+            elif gamefile != self._loaded:
+                self._tw.load(gamefile)
+            self._loaded = gamefile
+            return self._tw.reset()
+        except Exception as e:
+            self._loaded = ""  # half loaded: load again on the next reset
+            problem = f"TextWorld cannot play this game: {type(e).__name__}: {e}"
+            raise DataFileError.at(gamefile, problem) from e
 
 
 @contextmanager

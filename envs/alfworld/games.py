@@ -2,16 +2,19 @@
 
 A game is a `trial_*` directory of `json_2.1.1/<split>/` holding `traj_data.json` and a
 `game.tw-pddl` marked solvable. Sliced-object and movable-receptacle tasks are skipped, as
-alfworld does, and the task type comes from `traj_data["task_type"]`.
+alfworld does, and the task type comes from `traj_data["task_type"]`. A `traj_data.json` or a
+kept game file that is empty, not JSON, or lacks a field the env reads (task_type; pddl_domain,
+grammar, pddl_problem) raises DataFileError naming the file and the field.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from envs.base import check_field, check_type, read_json
 
 TASK_TYPES = (
     "pick_and_place_simple",
@@ -22,6 +25,7 @@ TASK_TYPES = (
     "pick_two_obj_and_place",
 )
 SPLITS = ("train", "valid_seen", "valid_unseen")
+GAME_FIELDS = ("pddl_domain", "grammar", "pddl_problem")  # what TextWorld's PDDL backend reads
 SHIPPED_DATA = Path(__file__).resolve().parent / "data"
 RELEASE_DIR = "json_2.1.1"
 
@@ -80,7 +84,7 @@ def collect_games(data_dir: str | os.PathLike, split: str, task_types: tuple[str
     if not games:
         where = split_dir(Path(data_dir), split)
         raise NoGamesError(
-            f"no solvable ALFWorld games of types {list(wanted)} under {where} "
+            f"no solvable ALFWorld games of split {split!r} and types {list(wanted)} under {where} "
             f"(looked for */trial_*/traj_data.json with a solvable game.tw-pddl). {HOW_TO_GET_DATA}"
         )
     return list(games)
@@ -96,10 +100,14 @@ def _collect(root: str, task_types: tuple[str, ...]) -> tuple[Game, ...]:
         relative = str(trial.relative_to(base))
         if "movable" in relative or "Sliced" in relative:
             continue
-        task_type = json.loads(traj_path.read_text()).get("task_type")
+        traj = check_type(read_json(traj_path), dict, traj_path)
+        task_type = check_field(traj, "task_type", str, traj_path, required=True)
         gamefile = trial / "game.tw-pddl"
         if task_type not in task_types or not gamefile.is_file():
             continue
-        if json.loads(gamefile.read_text()).get("solvable") is True:
+        game = check_type(read_json(gamefile), dict, gamefile)
+        if game.get("solvable") is True:
+            for name in GAME_FIELDS:
+                check_field(game, name, str, gamefile, required=True)
             games.append(Game(str(gamefile), task_type))
     return tuple(games)

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from envs.base import TextEnv
+from envs.base import DataFileError, TextEnv
 from envs.sokoban.generate import generate_room
 from envs.sokoban.room import ACTIONS, Room, render_grid, render_rgb
 from envs.sokoban.solver import plan_subgoals, solve
@@ -26,6 +26,7 @@ BOX_ON_TARGET_REWARD = 1.0
 BOX_OFF_TARGET_PENALTY = -1.0
 FINISHED_REWARD = 10.0
 OBS_FORMATS = {"grid": render_grid, "xsb": to_xsb}
+LAYOUT_SOURCE = "Sokoban reset option 'layout'"  # names the layout in DataFileError messages
 
 
 class SokobanEnv(TextEnv):
@@ -76,9 +77,9 @@ class SokobanEnv(TextEnv):
             raise ValueError(f"unknown reset options {sorted(unknown)}; Sokoban accepts 'layout'")
         if "layout" in options:
             room_seed = None
-            self.room = parse_xsb(options["layout"])
+            self.room = parse_xsb(options["layout"], LAYOUT_SOURCE)
             if self.room.solved():
-                raise ValueError("the XSB layout is already solved")
+                raise DataFileError.at(LAYOUT_SOURCE, "the XSB level is already solved")
         else:
             # A fresh generator per room, so reset(seed=info["seed"]) rebuilds any room seen.
             room_seed = int(seed) if seed is not None else int(self.np_random.integers(2**31))

@@ -3,7 +3,8 @@
 Symbols: ``#`` wall, space / ``-`` / ``_`` floor, ``.`` target, ``$`` box, ``*`` box on target,
 ``@`` player, ``+`` player on target. Ragged lines are padded with floor; floor the player
 cannot reach (outside the level's walls) becomes wall; the grid is cropped to the player's
-area plus a one-cell wall border (added where the level is open).
+area plus a one-cell wall border (added where the level is open). A malformed level raises
+DataFileError (a ValueError) naming its source and what is wrong.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import deque
 
 import numpy as np
 
+from envs.base import DataFileError, check_type
 from envs.sokoban.room import BOX, BOX_ON_TARGET, FLOOR, PLAYER, PLAYER_ON_TARGET, TARGET, WALL, Room
 
 _FLOOR_SYMBOLS = " -_"
@@ -27,17 +29,18 @@ _XSB_OF_CODE = {
 }
 
 
-def parse_xsb(text: str) -> Room:
-    """Parse one XSB level into a Room; raise ValueError naming what is wrong."""
+def parse_xsb(text: str, source: str = "XSB layout") -> Room:
+    """Parse one XSB level into a Room; DataFileError naming `source` and what is wrong."""
+    check_type(text, str, source)
     lines = [line.rstrip("\r") for line in text.split("\n")]
     while lines and not lines[0].strip():
         lines.pop(0)
     while lines and not lines[-1].strip():
         lines.pop()
     if not lines:
-        raise ValueError("empty XSB layout")
+        raise DataFileError.at(source, "empty XSB layout")
     if any(not line.strip() for line in lines):
-        raise ValueError("blank line inside the XSB layout (pass a single level)")
+        raise DataFileError.at(source, "blank line inside the XSB layout (pass a single level)")
     h, w = len(lines) + 2, max(map(len, lines)) + 2
     walls = np.zeros((h, w), dtype=bool)
     walls[[0, -1], :] = walls[:, [0, -1]] = True  # an added wall border closes open levels
@@ -49,23 +52,24 @@ def parse_xsb(text: str) -> Room:
             if ch in _FLOOR_SYMBOLS:
                 continue
             if ch not in _SYMBOLS:
-                raise ValueError(f"unknown XSB symbol {ch!r} at line {r}, column {c}")
+                raise DataFileError.at(source, f"unknown XSB symbol {ch!r} at line {r}, column {c}")
             walls[r, c] = ch == "#"
             targets[r, c] = ch in ".*+"
             boxes[r, c] = ch in "$*"
             if ch in "@+":
                 players.append((r, c))
     if len(players) != 1:
-        raise ValueError(f"an XSB level needs exactly one player (@ or +), found {len(players)}")
+        raise DataFileError.at(source, f"an XSB level needs exactly one player (@ or +), "
+                                       f"found {len(players)}")
     n_boxes, n_targets = int(boxes.sum()), int(targets.sum())
     if n_boxes == 0:
-        raise ValueError("the XSB level has no boxes")
+        raise DataFileError.at(source, "the XSB level has no boxes")
     if n_boxes != n_targets:
-        raise ValueError(f"the XSB level has {n_boxes} boxes but {n_targets} targets")
+        raise DataFileError.at(source, f"the XSB level has {n_boxes} boxes but {n_targets} targets")
 
     area = _reachable(~walls, players[0])
     if ((boxes | targets) & ~area).any():
-        raise ValueError("a box or target lies outside the player's area")
+        raise DataFileError.at(source, "a box or target lies outside the player's area")
     rows, cols = np.nonzero(area)
     crop = np.s_[rows.min() - 1 : rows.max() + 2, cols.min() - 1 : cols.max() + 2]
     player = (players[0][0] - rows.min() + 1, players[0][1] - cols.min() + 1)

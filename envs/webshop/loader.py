@@ -12,18 +12,21 @@ items_shuffle.json / items_ins_v2.json (full); the full files win when both are 
 Records are parsed as the original server does: asins that are 'nan' or longer than 10
 characters are dropped, repeats keep the first; pricing "$12.99" or "$10.99$15.99" (a
 range, whose sale price is drawn uniformly, seeded), empty -> $100.0; option names
-lowercased, values stripped, '/' -> ' | ', lowercased.
+lowercased, values stripped, '/' -> ' | ', lowercased. Files are checked on load: an empty
+or invalid JSON file, a missing asin, a field of the wrong type or an unparsable pricing
+raises DataFileError naming the file, the record and the field.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+
+from envs.base import DataFileError, check_field, check_type, read_json
 
 DEFAULT_DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_PRICE = 100.0
@@ -57,11 +60,17 @@ class Catalogue:
 
 
 def parse_pricing(pricing: str | None) -> tuple[list[float], str]:
-    """("$10.99$15.99" ->) ([10.99, 15.99], "$10.99 to $15.99"); empty -> [100.0]."""
-    parts = [re.sub(r"[^\d.]", "", p) for p in (pricing or "").split("$")[1:]]
-    values = [float(Decimal(p)) for p in parts if p.strip(".")]
-    if not values:
+    """("$10.99$15.99" ->) ([10.99, 15.99], "$10.99 to $15.99"); empty -> [100.0]; ValueError
+    when a non-empty pricing holds no price or a malformed one."""
+    if not pricing:
         return [DEFAULT_PRICE], f"${DEFAULT_PRICE}"
+    parts = [re.sub(r"[^\d.]", "", p) for p in pricing.split("$")[1:]]
+    try:
+        values = [float(Decimal(p)) for p in parts if p.strip(".")]
+    except InvalidOperation:
+        values = []
+    if not values:
+        raise ValueError(f"expected a price such as '$12.99' or a range '$10.99$15.99', got {pricing!r}")
     if len(values) == 1:
         return values, f"${values[0]}"
     return values[:2], f"${values[0]} to ${values[1]}"
@@ -146,10 +155,61 @@ def find_data_files(data_dir: str | Path) -> tuple[Path, Path, Path | None]:
 
 def load_catalogue(data_dir: str | Path | None = None, num_products: int | None = None,
                    seed: int = 233) -> Catalogue:
-    """Read and parse the catalogue in `data_dir` (default: the shipped synthetic one)."""
+    """Read, check and parse the catalogue in `data_dir` (default: the shipped synthetic one)."""
     items_path, ins_path, human_path = find_data_files(data_dir or DEFAULT_DATA_DIR)
-    items = json.loads(items_path.read_text())
-    ins = json.loads(ins_path.read_text())
-    human = json.loads(human_path.read_text()) if human_path else {}
+    items = check_items(read_json(items_path), items_path, num_products)
+    ins = check_instructions(read_json(ins_path), ins_path)
+    human = check_human_instructions(read_json(human_path), human_path) if human_path else {}
     products = parse_products(items, ins, human, num_products)
     return Catalogue(products, {p.asin: p for p in products}, sale_prices(products, seed))
+
+
+# -- checks: each returns its file's value or raises DataFileError (file, record, field) -----
+_TEXT_FIELDS = ("name", "full_description", "category", "query", "product_category")
+
+
+def check_items(items: Any, path: Path, num_products: int | None = None) -> list[dict[str, Any]]:
+    """An items_shuffle list: product records (the first `num_products` checked) with a
+    string asin, string or null texts, and a parsable pricing and customization_options."""
+    check_type(items, list, path)
+    if not items:
+        raise DataFileError.at(path, "no product records, expected a non-empty list")
+    for i, rec in enumerate(items[:num_products]):
+        asin = check_field(check_type(rec, dict, path, i), "asin", str, path, i, required=True)
+        where = f"{i} (asin {asin!r})"
+        for name in _TEXT_FIELDS:
+            check_field(rec, name, str, path, where)
+        check_field(rec, "small_description", (str, list), path, where)
+        try:
+            parse_pricing(check_field(rec, "pricing", str, path, where))
+        except ValueError as e:
+            raise DataFileError.at(path, str(e), where, "pricing") from None
+        options = check_field(rec, "customization_options", dict, path, where) or {}
+        for group, values in options.items():
+            label = f"customization_options.{group}"
+            for j, value in enumerate(check_type(values, (list, type(None)), path, where, label) or ()):
+                entry = check_type(value, dict, path, where, f"{label}[{j}]")
+                check_type(entry.get("value"), str, path, where, f"{label}[{j}].value")
+    return items
+
+
+def check_instructions(ins: Any, path: Path) -> dict[str, Any]:
+    """An items_ins_v2 object: asin -> null or {attributes, instruction, instruction_attributes}."""
+    for asin, info in check_type(ins, dict, path).items():
+        info = check_type(info, (dict, type(None)), path, repr(asin)) or {}
+        check_field(info, "attributes", list, path, repr(asin), item=str)
+        check_field(info, "instruction", str, path, repr(asin))
+        check_field(info, "instruction_attributes", list, path, repr(asin), item=str)
+    return ins
+
+
+def check_human_instructions(human: Any, path: Path) -> dict[str, list[dict[str, Any]]]:
+    """An items_human_ins object: asin -> [{instruction, instruction_attributes, instruction_options}]."""
+    for asin, entries in check_type(human, dict, path).items():
+        for j, entry in enumerate(check_type(entries, list, path, repr(asin))):
+            where = f"{asin!r} (instruction {j})"
+            check_type(entry, dict, path, where)
+            check_field(entry, "instruction", str, path, where, required=True)
+            check_field(entry, "instruction_attributes", list, path, where, item=str, required=True)
+            check_field(entry, "instruction_options", list, path, where, item=str)
+    return human
