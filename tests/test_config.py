@@ -3,6 +3,7 @@
 import glob
 import json
 import pickle
+import shutil
 import typing
 from pathlib import Path
 
@@ -453,3 +454,12 @@ def test_to_dict_is_plain_nested_data() -> None:
 def test_config_pickles_for_ray_actors() -> None:
     cfg = load_config(str(REPO / "configs" / "debug" / "sokoban.yaml"))
     assert pickle.loads(pickle.dumps(cfg)) == cfg
+
+
+def test_a_truncated_data_file_is_refused_before_any_ray_work_naming_key_and_file(tiny_model: str,
+                                                                                   tmp_path: Path) -> None:
+    shutil.copytree("envs/webshop/data", tmp_path / "shop")
+    catalogue = tmp_path / "shop/items_shuffle.json"
+    catalogue.write_bytes(catalogue.read_bytes()[:5000])
+    message = refusal(tiny_model, ["env.name=webshop", f"env.kwargs={{data_dir: {tmp_path / 'shop'}}}"])
+    assert f"env.kwargs.data_dir: env 'webshop' rejects its arguments: DataFileError: {catalogue}: invalid JSON" in message

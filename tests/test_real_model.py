@@ -163,3 +163,45 @@ def test_one_himac_iteration_per_phase_with_dgpo_on_the_real_model(real_model, r
         assert r["train/aborted"] == 0 and r["sync/logprob_max_abs_diff"] <= 1e-3 and r["actor/skipped_steps"] == 0
         assert "dgpo/hellinger_mean" in r
     assert its[-1]["eval/episodes"] == 2 and its[-1]["eval/aborted"] == 0
+    round_trip(cfg, real_model, tmp_path)
+
+
+def round_trip(cfg, real_model: str, run: Path) -> None:
+    """Checkpoint -> export -> reload: the exported model (plain transformers) scores a response as
+    the learner restored from the DeepSpeed state does, and the re-synced engine serves the same."""
+    import ray
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from actors.weight_sync import max_logprob_diff
+    from himac.checkpoint import latest_checkpoint
+    from himac.driver import Trainer
+    from himac.export import export
+
+    ckpt = latest_checkpoint(run)
+    export(run, run / "exported")
+    trained = load_file(str(run / "exported/executor/model.safetensors"))
+    start = load_file(str(Path(real_model) / "model.safetensors"))
+    assert any(not torch.equal(t, start[n]) for n, t in trained.items())  # the updates moved the weights
+
+    tok = AutoTokenizer.from_pretrained(run / "exported/executor")
+    prompt_ids = tok.encode(render_prompt(PROMPT, tok), add_special_tokens=False)
+    response_ids = tok.encode(OPENER + " countertop 1</action>", add_special_tokens=False)
+    model = AutoModelForCausalLM.from_pretrained(run / "exported/executor", dtype=torch.float32)
+    ids = torch.tensor([prompt_ids + response_ids])
+    with torch.no_grad():
+        logp = torch.log_softmax(model(input_ids=ids).logits[0, :-1].float(), -1)
+    exported = logp.gather(-1, ids[0, 1:, None])[len(prompt_ids) - 1:, 0].tolist()
+
+    trainer = Trainer(cfg)
+    trainer.setup()
+    try:
+        assert trainer.load(ckpt) == 1
+        policy = trainer.policies["executor"]
+        learner, engine = ray.get([policy.learners[0].score.remote(prompt_ids, response_ids),
+                                   policy.rollouts[0].score.remote(prompt_ids, response_ids)], timeout=600)
+    finally:
+        trainer.shutdown()
+    assert max_logprob_diff(learner, exported) <= 1e-4
+    assert max_logprob_diff(engine, exported) <= 1e-3
