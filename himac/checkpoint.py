@@ -23,7 +23,8 @@ MAY_DIFFER = {("trainer", "iterations"), ("trainer", "resume"), ("trainer", "eva
               ("trainer", "time_limit_min"), ("trainer", "output_dir"), ("resources", "ray_address"),
               ("trainer", "tensorboard"), ("trainer", "wandb_project"), ("trainer", "mlflow_tracking_uri"),
               ("trainer", "checkpoint_every"), ("trainer", "keep_checkpoints"),
-              ("trainer", "checkpoint_every_min"), ("trainer", "max_aborted_fraction"), ("trainer", "max_skipped_steps")}
+              ("trainer", "checkpoint_every_min"), ("trainer", "max_aborted_fraction"), ("trainer", "max_skipped_steps"),
+              ("trainer", "log_episodes")}
 
 
 MANIFEST = "MANIFEST.json"

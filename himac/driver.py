@@ -23,6 +23,7 @@ orchestrates Ray actors; it owns no model.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import random
 import shutil
@@ -424,8 +425,9 @@ class Trainer:
         return {"sync/logprob_max_abs_diff": worst, "timing/sync": time.perf_counter() - t0}
 
     # .. evaluation ............................................................................
-    def evaluate(self) -> dict[str, float]:
-        """Held-out tasks, one episode each, at the evaluation temperature (0: greedy)."""
+    def evaluate(self, tag: str = "eval") -> dict[str, float]:
+        """Held-out tasks, one episode each, at the evaluation temperature (0: greedy); the first
+        `trainer.log_episodes` episodes are written to `<output_dir>/episodes/<tag>.jsonl`."""
         cfg = self.cfg
         t0 = time.perf_counter()
         s = Sampling(cfg.rollout.eval_temperature)
@@ -435,6 +437,7 @@ class Trainer:
         records = self._rollout(specs)
         check_aborted(records, cfg.trainer.max_aborted_fraction, "evaluation")
         m = episode_metrics(records, "eval")
+        write_episodes(records[: cfg.trainer.log_episodes], self.out / "episodes" / f"{tag}.jsonl")
         m["timing/eval"] = time.perf_counter() - t0
         tokens = sum(len(t.response_ids) for r in records for t in ([r.planner_turn] if r.planner_turn else []) + r.turns)
         m["eval/tokens_per_s"] = tokens / max(m["timing/eval"], 1e-9)
@@ -536,10 +539,10 @@ class Trainer:
                 self.logger.info(f"resumed from {ckpt} at iteration {start}")
             if cfg.trainer.warm_start_steps > 0 and not self.state.warm_started:
                 if cfg.trainer.eval_at_start:
-                    self.logger.log(-1, {**self.evaluate(), "phase": "init"})
+                    self.logger.log(-1, {**self.evaluate("init"), "phase": "init"})
                 self.logger.log(-1, {**self.warm_start(), "phase": "warm_start"})
             if start == 0 and cfg.trainer.eval_at_start:
-                self.logger.log(0, {**self.evaluate(), "phase": "eval"}, step_offset=False)
+                self.logger.log(0, {**self.evaluate("iter_000000_start"), "phase": "eval"}, step_offset=False)
             deadline = time.time() + cfg.trainer.time_limit_min * 60 if cfg.trainer.time_limit_min > 0 else None
             last, last_save, skipped_in_a_row = start - 1, time.time(), 0
             with _StopOnSigterm() as sigterm:
@@ -557,7 +560,7 @@ class Trainer:
                     final = (it == cfg.trainer.iterations - 1 or (deadline is not None and time.time() > deadline)
                              or sigterm.received)
                     if (cfg.trainer.eval_every > 0 and (it + 1) % cfg.trainer.eval_every == 0) or final:
-                        m.update(self.evaluate())
+                        m.update(self.evaluate(f"iter_{it:06d}"))
                     m["timing/iteration"] = time.perf_counter() - t0
                     nested = ("timing/iteration", "timing/eval", "timing/generate", "timing/env",  # inside generate_env
                               "timing/logprob", "timing/update")  # inside learn
@@ -603,6 +606,23 @@ def check_aborted(records: list[EpisodeRecord], max_fraction: float, where: str)
         listed = "; ".join(f"{n}x {why}" for why, n in causes.most_common(3))
         raise RuntimeError(f"{where}: {len(aborted)} of {len(records)} episodes aborted (more than "
                            f"trainer.max_aborted_fraction={max_fraction}); causes: {listed}")
+
+
+def write_episodes(records: list[EpisodeRecord], path: Path) -> None:
+    """Episodes as people read them: task, blueprint, each turn's subgoal, response, action and reward."""
+    if not records:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as f:
+        for r in records:
+            f.write(json.dumps({
+                "task": r.task_id, "task_type": r.task_type, "won": r.won, "score": r.score,
+                "return": r.episode_return, "steps": r.steps, "aborted": r.aborted, "abort_reason": r.abort_reason,
+                "planner_response": r.planner_turn.response if r.planner_turn else None, "blueprint": r.blueprint,
+                "turns": [{"subgoal": t.subgoal_index, "observation": t.observation[:2000], "response": t.response,
+                           "action": t.action, "valid": t.valid, "sub_done": t.sub_done, "reward": t.reward}
+                          for t in r.turns],
+            }) + "\n")
 
 
 def episode_metrics(records: list[EpisodeRecord], prefix: str) -> dict[str, float]:

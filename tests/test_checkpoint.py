@@ -64,6 +64,9 @@ def test_resume_is_exact_and_checkpoints_are_checked(ray_cluster, tiny_model, tm
         assert a[it] == b[it], f"iteration {it} differs after resume"
     assert a[1] != a[2]  # the compared metrics do change between iterations
     assert json.loads((tmp_path / "split/summary.json").read_text())["iterations"] == 4
+    episodes = [json.loads(x) for x in (tmp_path / "full/episodes/iter_000003.jsonl").read_text().splitlines()]
+    assert len(episodes) == 4 and all(e["turns"] and e["steps"] == len(e["turns"]) for e in episodes)
+    assert all(t["action"] in ("up", "down", "left", "right") for e in episodes for t in e["turns"])
 
     ckpt = latest_checkpoint(tmp_path / "split")
     cfg = load_config(str(ckpt / "config.yaml"))
