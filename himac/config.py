@@ -657,14 +657,15 @@ def _env_errors(cfg: HiMACConfig) -> list[str]:
         try:
             gymnasium.make(ENV_IDS[cfg.env.name], **kwargs).close()
         except (TypeError, ValueError, OSError) as e:
-            blamed = _blamed_keys(str(e), kwargs, keys)
+            blamed = _blamed_keys(str(e), kwargs, keys, missing_file=isinstance(e, FileNotFoundError))
             return [f"{blamed}: env {cfg.env.name!r} rejects its arguments: {type(e).__name__}: {e}"]
     return []
 
 
-def _blamed_keys(message: str, kwargs: dict[str, Any], keys: dict[str, str]) -> str:
+def _blamed_keys(message: str, kwargs: dict[str, Any], keys: dict[str, str], missing_file: bool = False) -> str:
     """The config key(s) an env's error message points at: an unexpected keyword, an argument
-    named in the message, or a path value quoted in it; 'env.kwargs' when none can be told."""
+    named in the message, or a path value quoted in it; 'env.kwargs' when none can be told.
+    For a missing file, a path argument named in the message is the only suspect."""
     unexpected = re.search(r"unexpected keyword argument '(\w+)'", message)
     if unexpected:
         return f"env.kwargs.{unexpected.group(1)}"
@@ -674,4 +675,7 @@ def _blamed_keys(message: str, kwargs: dict[str, Any], keys: dict[str, str]) -> 
         if re.search(rf"\b{re.escape(name).replace('_', '[ _]')}\b", message)  # task_types or "task types"
         or (isinstance(value, str) and (repr(value) in message or ("/" in value and value in message)))
     ]
+    if missing_file:
+        paths = [keys[n] for n, v in kwargs.items() if isinstance(v, str) and "/" in v and v in message]
+        blamed = paths or blamed
     return ", ".join(dict.fromkeys(blamed)) or "env.kwargs"

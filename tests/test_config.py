@@ -413,6 +413,8 @@ def test_cli_eval_preflights_the_checkpoint_config(
     ckpt = tmp_path / "ckpt"
     ckpt.mkdir()
     (ckpt / "COMPLETE").write_text("")
+    (ckpt / "driver_state.pt").write_bytes(b"")  # the parts a (pre-manifest) checkpoint must have
+    (ckpt / "learner_executor").mkdir()
     (ckpt / "config.yaml").write_text(to_yaml(load_config(None, [f"model.path={tiny_model}"])))
     # No hf_executor export in this checkpoint, and a split WebShop does not have.
     code = main(["eval", "--checkpoint", str(ckpt), "--split", "valid_unseen", "env.name=webshop"])
