@@ -165,6 +165,30 @@ def environment_corpus(n_per_env: int = 400) -> list[str]:
     return texts
 
 
+def expert_corpus(env_name: str, episodes: int, seed: int = 0) -> list[str]:
+    """Text of `episodes` expert episodes of a shipped env (its train split): each page, the
+    expert's blueprint and each action, one text per line. Trained into a tokenizer with a
+    larger vocabulary, the env's own words (WebShop option values, ALFWorld objects) become
+    single tokens, which a tiny random-init model copies far more easily than byte pieces."""
+    import gymnasium
+
+    from envs import ENV_IDS
+
+    kwargs = {} if env_name == "sokoban" else {"split": "train"}
+    env = gymnasium.make(ENV_IDS[env_name], **kwargs).unwrapped
+    texts = []
+    for i in range(episodes):
+        obs, _ = env.reset(seed=seed + i)
+        plan = env.expert_plan()
+        texts += [obs, "".join(f"<subgoal>{text}</subgoal>" for text, _ in plan)]
+        for _, actions in plan:
+            for action in actions:
+                obs, *_ = env.step(action)
+                texts += [f"<action>{action}</action>", obs]
+    env.close()
+    return [line for t in texts for line in t.splitlines() if line.strip()]
+
+
 def train_tokenizer(corpus: Iterable[str], vocab_size: int) -> PreTrainedTokenizerFast:
     """Byte-level BPE with ChatML special tokens and the HiMAC tags as plain added tokens.
 
@@ -275,6 +299,14 @@ def make_tiny_model(
     return out
 
 
+def _env_episodes(text: str) -> tuple[str, int]:
+    """'webshop:400' -> ('webshop', 400), for --expert-corpus."""
+    name, _, episodes = text.partition(":")
+    if name not in ("sokoban", "alfworld", "webshop") or not episodes.isdigit() or int(episodes) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected ENV:EPISODES with ENV sokoban|alfworld|webshop, e.g. webshop:400")
+    return name, int(episodes)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags of `himac make-tiny-model`."""
     parser.add_argument("--out", required=True, help="output folder")
@@ -290,11 +322,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--corpus", nargs="*", default=[], help="extra text files for the tokenizer (one text per line)"
     )
+    parser.add_argument(
+        "--expert-corpus", metavar="ENV:EPISODES", type=_env_episodes, default=None,
+        help="also train the tokenizer on this many expert episodes of a shipped env, e.g. webshop:400",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Make the model from parsed flags; print where it went. Returns an exit code."""
     corpus = [line for path in args.corpus for line in Path(path).read_text(encoding="utf-8").splitlines()]
+    if args.expert_corpus:
+        corpus += expert_corpus(*args.expert_corpus, seed=args.seed)
     start = time.perf_counter()
     out = make_tiny_model(
         args.out,

@@ -151,8 +151,8 @@ class WebShopEnv(TextEnv):
 
     def expert_plan(self) -> ExpertPlan:
         """The oracle's remaining actions (those `expert_action()` plays from here, played on a
-        copy of the episode) cut into subgoals: [("search for <product>", ["search[...]"]),
-        ("open a product that matches <product>", ["click[<asin>]"]), ("choose color: black",
+        copy of the episode) cut into subgoals: [("search for the product", ["search[...]"]),
+        ("open the best match", ["click[<asin>]"]), ("choose color: black",
         ["click[black]"]), ("buy it", ["click[buy now]"])]."""
         if self.goal is None:
             raise RuntimeError("expert_plan() called before reset()")

@@ -3,12 +3,14 @@
 It searches the goal's instruction (without the price clause), pages through the results
 to the goal's product (falling back to searching the product title when the instruction
 does not retrieve it), chooses the goal's option values and buys. `plan_subgoals` names
-the pieces of its trajectory: search, open the product, one choice per option, buy.
+the pieces of its trajectory: search, open the product, one choice per option, buy. The
+names carry only what the executor cannot read off its page: the instruction is on every
+page (and the search query is the instruction), so the search and the product click get
+fixed wording and the options their values, which leaves a planner one thing to copy.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from envs.subgoals import ExpertPlan, split_after
@@ -22,9 +24,7 @@ if TYPE_CHECKING:
 
 MAX_SUBGOAL_CHARS = 79
 NAVIGATION = ("next >", "< prev", "back to search", "description", "features", "reviews")
-_LEAD_IN = re.compile(r"^(i want to buy|i am looking for|i'm looking for|i would like|can you find me|find me|"
-                      r"get me|show me|i need|i want)\s+((a|an|some|the)\s+)?")
-_OPTION_CLAUSE = re.compile(r" with \w+( \w+)?: .*$")
+SEARCH_SUBGOAL, OPEN_SUBGOAL, BUY_SUBGOAL = "search for the product", "open the best match", "buy it"
 
 
 def goal_query(goal: Goal) -> str:
@@ -79,32 +79,26 @@ def expert_action(goal: Goal, state: ShopState, catalogue: Catalogue) -> str:
 
 def plan_subgoals(goal: Goal, steps: list[tuple[str, str, str | None]], catalogue: Catalogue) -> ExpertPlan:
     """Name the pieces of an oracle trajectory, given as (action, view, asin) with the view
-    and item before each action. Subgoals end at each search ("search for <what>"), product
-    click ("open a product that matches <what>"), option click ("choose size: large") and
-    the purchase ("buy it"); paging and "back to search" lead up to the next one."""
+    and item before each action. Subgoals end at each search ("search for the product"),
+    product click ("open the best match"), option click ("choose size: large") and the
+    purchase ("buy it"); paging and "back to search" lead up to the next one."""
     actions, ends = [], []
     for action, view, asin in steps:
         name, _, arg = action.partition("[")
         arg = arg[:-1]
         text = None
         if name == "search":
-            text = _fit("search for ", _describe(arg))
+            text = SEARCH_SUBGOAL
         elif arg == "buy now":
-            text = "buy it"
+            text = BUY_SUBGOAL
         elif arg not in NAVIGATION and view == "results":
-            text = _fit("open a product that matches ", _describe(goal_query(goal)))
+            text = OPEN_SUBGOAL
         elif arg not in NAVIGATION and view == "item":
             group = [n for n, vs in catalogue.by_asin[asin].options.items() if arg in vs][-1]
             text = _fit("choose ", f"{group}: {arg}")
         actions.append(action)
         ends.append(text)
     return split_after(actions, ends, "buy the product the instruction asks for")
-
-
-def _describe(query: str) -> str:
-    """The product a query asks for, without its lead-in and option clause:
-    "i need a easy assemble bookshelf with color: black" -> "easy assemble bookshelf"."""
-    return _OPTION_CLAUSE.sub("", _LEAD_IN.sub("", query.strip())).strip() or query
 
 
 def _fit(prefix: str, text: str) -> str:
