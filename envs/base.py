@@ -9,6 +9,11 @@ Every environment is a gymnasium env whose observations and actions are strings:
         info["won"]                 bool, the task is solved
         info["action_valid"]        bool, the action was admissible (else "nothing happens")
 
+`options={"task_index": k}` asks for the k-th task of the split in a fixed order (cycling):
+envs with a finite list of tasks (ALFWorld games, WebShop goals) honour it, so that n held-out
+episodes visit n distinct tasks when the split has that many; envs that generate tasks from the
+seed (Sokoban) ignore it. Subclasses read it as `self.task_index` (None when not given).
+
 Subclasses implement `_reset(seed, options) -> (text, info)` and `_step(action) -> (text,
 reward, terminated, info)`; this base handles the step limit (truncation), the common info
 keys and the step counter, so no environment re-implements them.
@@ -113,7 +118,12 @@ class TextEnv(gym.Env):
         super().reset(seed=seed)
         self.steps = 0
         self._done = False
-        text, info = self._reset(seed, dict(options or {}))
+        options = dict(options or {})
+        index = options.pop("task_index", None)
+        if index is not None and (isinstance(index, bool) or not isinstance(index, int) or index < 0):
+            raise ValueError(f"task_index must be an int >= 0, got {index!r}")
+        self.task_index: int | None = index
+        text, info = self._reset(seed, options)
         self._task = info.get("task", "")
         info.setdefault("task", self._task)
         info["admissible_actions"] = self.admissible_actions()

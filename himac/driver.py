@@ -89,8 +89,10 @@ class TaskSampler:
         return [{"task_id": f"train:{s}", "seed": s, "options": None, "split_kwargs": kw} for s in seeds]
 
     def held_out(self, n: int) -> list[dict[str, Any]]:
+        """The first n tasks of the eval split in its fixed order (distinct while the split has
+        that many; Sokoban: rooms from seeds no training task uses)."""
         kw = self._split_kwargs(self.eval_split)
-        return [{"task_id": f"eval:{i}", "seed": EVAL_SEED_OFFSET + i, "options": None, "split_kwargs": kw}
+        return [{"task_id": f"eval:{i}", "seed": EVAL_SEED_OFFSET + i, "options": {"task_index": i}, "split_kwargs": kw}
                 for i in range(n)]
 
 
@@ -164,10 +166,11 @@ class Policy:
             self.weight_sync = ObjectStoreSync(self.learners[0], self.rollouts)
 
     def update(self, batch: Batch) -> dict[str, float]:
-        """One RL update, the batch sharded over the data-parallel ranks; metrics averaged."""
+        """One RL update, the batch sharded over the data-parallel ranks; metrics averaged over
+        ranks (*_max keys: their max)."""
         results = ray.get([lw.update.remote(b) for lw, b in zip(self.learners, shard(batch, len(self.learners)))],
                           timeout=3600)
-        return {k: float(np.mean([r[k] for r in results])) for k in results[0]}
+        return {k: float((np.max if k.endswith("_max") else np.mean)([r[k] for r in results])) for k in results[0]}
 
     def sft(self, batch: Batch, steps: int, lr: float | None) -> float:
         """Behaviour cloning; returns the mean final NLL over ranks."""

@@ -14,14 +14,16 @@ import json
 import shutil
 from pathlib import Path
 
-from himac.checkpoint import latest_checkpoint
+from himac.checkpoint import latest_checkpoint, verify_files
 
 ROLES = ("executor", "planner")
 
 
 def export(checkpoint: str | Path, out: str | Path) -> list[Path]:
-    """Export the planner and executor of a checkpoint (or of a run's latest complete one)."""
+    """Export the planner and executor of a checkpoint (or of a run's latest complete one);
+    a checkpoint whose files differ from its MANIFEST is refused (`CheckpointDamaged`)."""
     ckpt = resolve_checkpoint(Path(checkpoint))
+    verify_files(ckpt)
     out = Path(out)
     taken = [out / role for role in ROLES if (out / role).exists()]
     if taken:

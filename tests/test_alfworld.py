@@ -111,6 +111,8 @@ def test_reset_seed_is_deterministic_and_game_index_selects(split_envs, monkeypa
     assert env.reset(options={"game_index": 3})[1]["gamefile"] == env.games[3].gamefile
     with pytest.raises(IndexError, match="valid_unseen"):
         env.reset(options={"game_index": len(env.games)})
+    n = len(env.games)  # held-out episodes: the split's games in order, each once, then again
+    assert [env.reset(seed=0, options={"task_index": k})[1]["game_index"] for k in range(n + 1)] == [*range(n), 0]
 
 
 def test_task_type_filter_and_bad_arguments():

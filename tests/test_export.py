@@ -10,6 +10,7 @@ import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
+from himac.checkpoint import CheckpointDamaged, write_manifest
 from himac.cli import main
 from himac.export import export
 from himac.tiny_model import CHAT_TEMPLATE, make_tiny_model
@@ -42,6 +43,8 @@ def _checkpoint(root: Path, it: int, executor: Path, planner: Path | None = None
         shutil.copytree(planner, ckpt / "hf_planner")
     (ckpt / "learner_executor").mkdir()
     (ckpt / "config.yaml").write_text("model: {shared: true}\n")
+    (ckpt / "driver_state.pt").write_bytes(b"state")
+    write_manifest(ckpt)
     if complete:
         (ckpt / "COMPLETE").write_text(str(it))
     return ckpt
@@ -102,10 +105,14 @@ def test_errors(tiny, tmp_path):
 
     ckpt = _checkpoint(tmp_path / "run2", 4, tiny)
     (ckpt / "hf_executor" / "model.safetensors").unlink()
+    with pytest.raises(CheckpointDamaged, match="model.safetensors is missing"):  # not as written
+        export(ckpt, tmp_path / "out")
     (ckpt / "hf_executor" / "tokenizer.json").unlink()
+    write_manifest(ckpt)  # written without them: intact, but not a loadable model directory
     with pytest.raises(FileNotFoundError, match="missing \\*.safetensors, tokenizer.json"):
         export(ckpt, tmp_path / "out")
     shutil.rmtree(ckpt / "hf_executor")
+    write_manifest(ckpt)
     with pytest.raises(FileNotFoundError, match="no model directory at .*hf_executor"):
         export(ckpt, tmp_path / "out")
     assert not (tmp_path / "out").exists()  # nothing written on error
@@ -114,3 +121,14 @@ def test_errors(tiny, tmp_path):
     export(good, tmp_path / "out")
     with pytest.raises(FileExistsError, match="already exists"):
         export(good, tmp_path / "out")
+
+
+def test_damaged_checkpoint_is_refused_naming_the_file(tiny, tmp_path):
+    ckpt = _checkpoint(tmp_path / "run", 2, tiny)
+    weights = ckpt / "hf_executor" / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF  # one flipped bit in the weights, same size
+    weights.write_bytes(bytes(data))
+    with pytest.raises(CheckpointDamaged, match=r"model\.safetensors differs from what was written"):
+        export(ckpt, tmp_path / "export")
+    assert not (tmp_path / "export").exists()

@@ -117,6 +117,14 @@ def run_oracle(env: WebShopEnv, index: int) -> dict:
             return {**info, "reward": reward}
 
 
+def test_task_index_visits_the_split_in_order_without_repeats(env):
+    goals = [env.reset(seed=7, options={"task_index": k})[1]["goal_index"] for k in range(len(env.split) + 2)]
+    assert goals[:len(env.split)] == list(env.split)  # each test goal once, whatever the seed
+    assert goals[len(env.split):] == list(env.split[:2])  # then it cycles
+    with pytest.raises(ValueError, match="task_index must be an int >= 0, got -1"):
+        env.reset(options={"task_index": -1})
+
+
 def test_shipped_catalogue_size():
     cat = load_catalogue()
     assert len(cat.products) >= 100 and len({p.category for p in cat.products}) >= 5

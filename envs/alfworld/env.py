@@ -66,7 +66,8 @@ class ALFWorldEnv(TextEnv):
     def _reset(self, seed: int | None, options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         index = options.get("game_index")
         if index is None:
-            index = int(self.np_random.integers(len(self.games)))
+            index = (self.task_index % len(self.games) if self.task_index is not None
+                     else int(self.np_random.integers(len(self.games))))
         if not 0 <= index < len(self.games):
             raise IndexError(f"game_index {index} out of range: split {self.split!r} has {len(self.games)} games")
         game = self.games[index]

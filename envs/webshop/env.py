@@ -116,6 +116,8 @@ class WebShopEnv(TextEnv):
             index = int(options["goal_index"])
             if not 0 <= index < len(self.shop.goals):
                 raise ValueError(f"goal_index {index} outside [0, {len(self.shop.goals)})")
+        elif self.task_index is not None:
+            index = self.split[self.task_index % len(self.split)]
         else:
             index = self.split[int(self.np_random.integers(len(self.split)))]
         self.goal_index, self.goal = index, self.shop.goals[index]
