@@ -25,7 +25,7 @@ import torch
 
 from himac.algorithms import losses
 from himac.config import HiMACConfig
-from himac.protocol import Batch
+from himac.protocol import Batch, reduce_metric
 
 
 class LearnerWorker:
@@ -234,8 +234,8 @@ class LearnerWorker:
                 self.updates += 1
         self.skipped_total += skipped
         t2 = time.perf_counter()
-        metrics = {(k if "/" in k else f"actor/{k}"): max(v) if k.endswith("_max") else sum(v) / len(v)
-                   for k, v in per_key.items()}  # namespaced keys (dgpo/...) keep their name
+        # namespaced keys (dgpo/...) keep their name
+        metrics = {(k if "/" in k else f"actor/{k}"): reduce_metric(k, v) for k, v in per_key.items()}
         metrics["actor/grad_norm"] = sum(norms) / len(norms) if norms else float("nan")
         metrics["actor/skipped_steps"] = float(skipped)
         metrics["timing/logprob"] = t1 - t0

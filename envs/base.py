@@ -100,6 +100,7 @@ class TextEnv(gym.Env):
         self.observation_space = spaces.Text(max_length=MAX_TEXT)
         self.action_space = spaces.Text(max_length=MAX_TEXT)
         self.steps = 0
+        self.task_index: int | None = None  # reset(options={"task_index": k}); None: drawn from the seed
         self._task = ""
         self._done = False
 
@@ -122,7 +123,7 @@ class TextEnv(gym.Env):
         index = options.pop("task_index", None)
         if index is not None and (isinstance(index, bool) or not isinstance(index, int) or index < 0):
             raise ValueError(f"task_index must be an int >= 0, got {index!r}")
-        self.task_index: int | None = index
+        self.task_index = index
         text, info = self._reset(seed, options)
         self._task = info.get("task", "")
         info.setdefault("task", self._task)

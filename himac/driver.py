@@ -52,7 +52,7 @@ from himac.agent.episode import ExecutorEpisode
 from himac.agent.prompts import planner_prompt, response_prefix
 from himac.config import HiMACConfig, to_yaml
 from himac.logging import MetricsLogger
-from himac.protocol import Batch
+from himac.protocol import Batch, reduce_metric
 from himac.rollout import EpisodeSpec, Rollout, Sampling, encode, uses_sub_done
 from himac.samples import (
     EpisodeRecord,
@@ -170,7 +170,7 @@ class Policy:
         ranks (*_max keys: their max)."""
         results = ray.get([lw.update.remote(b) for lw, b in zip(self.learners, shard(batch, len(self.learners)))],
                           timeout=3600)
-        return {k: float((np.max if k.endswith("_max") else np.mean)([r[k] for r in results])) for k in results[0]}
+        return {k: reduce_metric(k, [r[k] for r in results]) for k in results[0]}
 
     def sft(self, batch: Batch, steps: int, lr: float | None) -> float:
         """Behaviour cloning; returns the mean final NLL over ranks."""

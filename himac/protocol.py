@@ -15,6 +15,12 @@ from typing import Any
 import torch
 
 
+def reduce_metric(key: str, values: Sequence[float]) -> float:
+    """One learner metric over micro-batches or data-parallel ranks: `*_max` keys take the
+    max, every other key the mean."""
+    return float(max(values)) if key.endswith("_max") else float(sum(values) / len(values))
+
+
 @dataclass
 class GenRequest:
     """One generation: a prompt as token ids (token-in/token-out, never re-tokenised)."""

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from himac.protocol import Batch
+from himac.protocol import Batch, reduce_metric
 
 
 def make(n=5):
@@ -55,3 +55,9 @@ def test_pad_to_divisor_and_unpad():
     assert u["task"] == b["task"] and torch.equal(u["x"], b["x"])
     same, zero = b.pad_to_divisor(5)
     assert same is b and zero == 0
+
+
+def test_metrics_combine_by_mean_except_max_keys():
+    assert reduce_metric("actor/ratio_max", [1.0, 3.0, 2.0]) == 3.0
+    assert reduce_metric("dgpo/weight_max", [0.5]) == 0.5
+    assert reduce_metric("actor/ratio_mean", [1.0, 3.0, 2.0]) == 2.0
