@@ -65,7 +65,11 @@ def planner_samples(records: list[EpisodeRecord], estimator: str) -> list[TrainS
 def executor_samples(records: list[EpisodeRecord], estimator: str, *, gamma: float = 0.95, omega: float = 1.0,
                      normalize_by_turns: bool = False) -> list[TrainSample]:
     """HiMAC micro level: executions under one (task, blueprint) compete; every turn gets its
-    episode's advantage (GiGPO adds a step term over identical anchor observations).
+    episode's advantage (GiGPO adds a step term over identical anchor states).
+
+    GiGPO's anchor state is (active subgoal, observation): the executor acts on both, and a
+    page seen under two subgoals (a WebShop item page before and after choosing an option)
+    is two decisions with different returns to go.
 
     With `normalize_by_turns`, turn advantages are scaled by mean_turns / turns(episode) so
     every episode carries the same total weight; otherwise long (usually failed) episodes
@@ -76,7 +80,7 @@ def executor_samples(records: list[EpisodeRecord], estimator: str, *, gamma: flo
     returns = [r.episode_return for r in eps]
     if estimator in ("gigpo", "gigpo_no_std"):
         per_step = adv.gigpo(torch.tensor(returns), groups, [[t.reward for t in r.turns] for r in eps],
-                             [[t.observation for t in r.turns] for r in eps], gamma=gamma, omega=omega,
+                             [[(t.subgoal_index, t.observation) for t in r.turns] for r in eps], gamma=gamma, omega=omega,
                              norm_by_std=estimator == "gigpo")
         values = [s.tolist() for s in per_step]
     elif estimator == "reinforce_pp":

@@ -51,6 +51,17 @@ def test_rloo_and_gigpo_estimators():
     assert [a.advantage for a in planner] == pytest.approx([-3.0, 0.0, 3.0])
 
 
+def test_gigpo_anchor_is_the_active_subgoal_and_the_observation():
+    # Two executions of one blueprint see "page" twice: under subgoal 0, then under subgoal 1.
+    def execution(ret, rewards):
+        turns = [Turn([1], [2], [-0.1], observation="page", subgoal_index=k, reward=r) for k, r in enumerate(rewards)]
+        return EpisodeRecord("t", "all", ["s0", "s1"], None, turns, episode_return=ret)
+
+    s = executor_samples([execution(0.0, [0.0, 0.0]), execution(4.0, [0.0, 4.0])], "gigpo_no_std", gamma=0.5)
+    # episode term (-2, +2); step groups (0, page): returns (0, 2) -> (-1, +1); (1, page): (0, 4) -> (-2, +2)
+    assert [x.advantage for x in s] == pytest.approx([-3.0, -4.0, 3.0, 4.0])
+
+
 def test_to_batch_masks_response_tokens_and_shard_pads_without_loss():
     records = [rec("t", 1.0, turns=1), rec("t", 2.0, turns=2)]
     s = executor_samples(records, "grpo")
