@@ -179,6 +179,7 @@ class TrainerConfig:
     eval_tasks: int = 200  # tasks per evaluation
     eval_at_start: bool = True  # evaluate before the first update
     log_episodes: int = 8  # evaluation episodes written to <output_dir>/episodes/<iteration>.jsonl per evaluation
+    log_train_episodes: int = 0  # training episodes written to <output_dir>/episodes/train/iter_<i>_<phase>.jsonl each iteration
     checkpoint_every: int = 0  # save every N iterations; 0 = only at the end
     keep_checkpoints: int = 3  # most recent checkpoints kept; 0 = keep all
     output_dir: str = "runs/default"  # metrics, logs and checkpoints go here
@@ -525,6 +526,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "trainer.checkpoint_every": _ge(0),
     "trainer.keep_checkpoints": _ge(0),
     "trainer.log_episodes": _ge(0),
+    "trainer.log_train_episodes": _ge(0),
     "trainer.resume": ((lambda v: v.strip() != ""), "auto, off or a checkpoint path"),
     "trainer.warm_start_steps": _ge(0),
     "trainer.warm_start_episodes": _ge(0),

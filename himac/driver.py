@@ -320,6 +320,8 @@ class Trainer:
         t["timing/generate_env"] = time.perf_counter() - t0
         t.update({f"timing/{k}": v for k, v in self.rollout.timing.items()})  # waits, by cause (inside generate_env)
         check_aborted(records, cfg.trainer.max_aborted_fraction, f"iteration {it}")  # never train on nothing
+        write_episodes(records[: cfg.trainer.log_train_episodes],
+                       self.out / "episodes" / "train" / f"iter_{it:06d}_{phase.value}.jsonl")
         if phase is Phase.A:
             self._remember_best(records)
             self.state.last_phase_a_tasks = tasks

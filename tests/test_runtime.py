@@ -39,7 +39,7 @@ def iteration_rows(rows: list[dict]) -> list[dict]:
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("overrides", [
     # HiMAC, one shared model, PPO on both levels (phase A then phase B), after a short BC warm start
-    ["rollout.backend=hf", "trainer.warm_start_steps=2", "trainer.warm_start_episodes=4"],
+    ["rollout.backend=hf", "trainer.warm_start_steps=2", "trainer.warm_start_episodes=4", "trainer.log_train_episodes=3"],
     # HiMAC with separate planner / executor models, DGPO on both levels, KL on
     ["rollout.backend=hf", "model.shared=false", "algorithm.planner_loss=dgpo", "algorithm.executor_loss=dgpo",
      "algorithm.kl_coef=0.01", "resources.rollout_cpus=0.3", "resources.learner_cpus=0.3", "resources.env_cpus=0.2"],
@@ -76,6 +76,13 @@ def test_training_modes(ray_cluster, tiny_model, tmp_path, overrides):
         assert "dgpo/hellinger_mean" in rows[-1]
     ckpts = list((tmp_path / "checkpoints").iterdir())
     assert ckpts and (ckpts[0] / "COMPLETE").exists()
+    dumps = sorted(p.name for p in (tmp_path / "episodes" / "train").glob("*.jsonl")) if "trainer.log_train_episodes=3" \
+        in overrides else []
+    if dumps:  # the first 3 training episodes of each iteration, named by iteration and phase
+        assert dumps == ["iter_000000_A.jsonl", "iter_000001_B.jsonl"]
+        assert all(len((tmp_path / "episodes" / "train" / d).read_text().splitlines()) == 3 for d in dumps)
+    else:
+        assert not (tmp_path / "episodes" / "train").exists()
 
 
 @pytest.mark.timeout(900)
