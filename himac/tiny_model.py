@@ -167,10 +167,9 @@ def environment_corpus(n_per_env: int = 400) -> list[str]:
 
 def expert_corpus(env_name: str, episodes: int, seed: int = 0) -> list[str]:
     """Text of `episodes` expert episodes of a shipped env (its train split): each page, the
-    expert's blueprint and each action, one text per line (pages also lower-cased, as WebShop's
-    `lowercase_pages` shows them). Trained into a tokenizer with a larger vocabulary, the env's
-    own words (WebShop option values, ALFWorld objects) become single tokens, which a tiny
-    random-init model copies far more easily than byte pieces."""
+    expert's blueprint and each action, one text per line. Trained into a tokenizer with a
+    larger vocabulary, the env's own words (WebShop option values, ALFWorld objects) become
+    single tokens, which a tiny random-init model copies far more easily than byte pieces."""
     import gymnasium
 
     from envs import ENV_IDS
@@ -181,11 +180,11 @@ def expert_corpus(env_name: str, episodes: int, seed: int = 0) -> list[str]:
     for i in range(episodes):
         obs, _ = env.reset(seed=seed + i)
         plan = env.expert_plan()
-        texts += [obs, obs.lower(), "".join(f"<subgoal>{text}</subgoal>" for text, _ in plan)]
+        texts += [obs, "".join(f"<subgoal>{text}</subgoal>" for text, _ in plan)]
         for _, actions in plan:
             for action in actions:
                 obs, *_ = env.step(action)
-                texts += [f"<action>{action}</action>", obs, obs.lower()]
+                texts += [f"<action>{action}</action>", obs]
     env.close()
     return [line for t in texts for line in t.splitlines() if line.strip()]
 

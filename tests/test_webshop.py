@@ -168,27 +168,6 @@ def test_shop_is_shared_between_envs(env):
 
 
 # -- pages and actions -----------------------------------------------------------------------
-def test_lowercase_pages_show_every_clickable_as_its_action_names_it():
-    lower = WebShopEnv(split="test", lowercase_pages=True)
-    plain = WebShopEnv(split="test")
-    text, _ = lower.reset(options={"goal_index": 3})
-    assert text == plain.reset(options={"goal_index": 3})[0].lower()
-    query = goal_query(lower.goal)
-    text, *_ = lower.step(f"search[{query}]")
-    plain_text, *_ = plain.step(f"search[{query}]")
-    assert text == plain_text.lower() and text != plain_text  # the asins are upper-case on the plain page
-    clicks = [a[len("click["):-1] for a in lower.admissible_actions() if a.startswith("click[")]
-    assert len(clicks) == 12 and all(c in text.split(" [sep] ") for c in clicks)  # back, next and 10 asins
-    asin = lower.goal.asin.lower()
-    text, *_ = lower.step(f"click[{asin}]")
-    assert all(v in text.split(" [sep] ") for vs in lower.shop.catalogue.by_asin[lower.goal.asin].options.values() for v in vs)
-    while True:  # the oracle plays (and wins) the same on lower-cased pages
-        _, reward, terminated, truncated, info = lower.step(lower.expert_action())
-        if terminated or truncated:
-            break
-    assert info["won"] and lower.observation == lower.page.text.lower()
-
-
 def test_pages_and_navigation(env):
     text, info = env.reset(options={"goal_index": 0})
     task = info["task"]

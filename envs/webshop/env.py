@@ -95,8 +95,7 @@ class WebShopEnv(TextEnv):
     def __init__(self, data_dir: str | None = None, goals: str = "synthetic", split: str = "train",
                  max_steps: int = 15, reward_scale: float = 10.0, success_only: bool = True,
                  num_products: int | None = None, index_path: str | None = None,
-                 noun_backend: str = "auto", lowercase_pages: bool = False,
-                 render_mode: str | None = None) -> None:
+                 noun_backend: str = "auto", render_mode: str | None = None) -> None:
         super().__init__(max_steps=max_steps, render_mode=render_mode)
         self.shop = load_shop(str(data_dir or DEFAULT_DATA_DIR), goals, num_products, index_path)
         self.split = split_indices(len(self.shop.goals), split)
@@ -105,7 +104,6 @@ class WebShopEnv(TextEnv):
                              "the first 500 are the test split)")
         self.reward_scale = float(reward_scale)
         self.success_only = bool(success_only)
-        self.lowercase_pages = bool(lowercase_pages)
         self.nouns, self.noun_backend = noun_extractor(noun_backend)
         self.goal: Goal | None = None
         self.goal_index = -1
@@ -125,7 +123,7 @@ class WebShopEnv(TextEnv):
         self.goal_index, self.goal = index, self.shop.goals[index]
         self.state = ShopState()
         self._go_search()
-        return self.observation, {"task": self.goal.instruction, "goal_index": index}
+        return self.page.text, {"task": self.goal.instruction, "goal_index": index}
 
     def _step(self, action: str) -> tuple[str, float, bool, dict[str, Any]]:
         parsed = parse_action(action)
@@ -137,22 +135,15 @@ class WebShopEnv(TextEnv):
                 return self._buy()
             self._click(arg)
         else:
-            return self.observation, 0.0, False, {"action_valid": False, "score": 0.0}
-        return self.observation, 0.0, False, {"action_valid": True, "score": 0.0}
-
-    @property
-    def observation(self) -> str:
-        """The page's text; lower-cased with `lowercase_pages`, so that every clickable (an asin
-        shows as "B0XVD8ZJYW", its action is "click[b0xvd8zjyw]") is on the page as written in
-        its action, and a small model can copy it token for token."""
-        return self.page.text.lower() if self.lowercase_pages else self.page.text
+            return self.page.text, 0.0, False, {"action_valid": False, "score": 0.0}
+        return self.page.text, 0.0, False, {"action_valid": True, "score": 0.0}
 
     def admissible_actions(self) -> list[str]:
         search = [SEARCH_PLACEHOLDER] if self.page.has_search_bar else []
         return search + [f"click[{c}]" for c in self.page.clickables]
 
     def render(self) -> str | None:
-        return self.observation if self.render_mode == "ansi" else None
+        return self.page.text if self.render_mode == "ansi" else None
 
     def expert_action(self) -> str:
         """The oracle's next action: search the goal, open its product, pick its options, buy."""
@@ -239,4 +230,4 @@ class WebShopEnv(TextEnv):
         self.page = done_page(self.goal.instruction, s.asin, dict(s.options), score)
         info = {"action_valid": True, "score": score, "won": won, "reward_info": details,
                 "noun_backend": self.noun_backend, "purchased": {"asin": s.asin, "options": dict(s.options)}}
-        return self.observation, reward, True, info
+        return self.page.text, reward, True, info
