@@ -189,6 +189,8 @@ class TrainerConfig:
     mlflow_tracking_uri: str | None = None  # log to this MLflow server
     warm_start_steps: int = 0  # behaviour-cloning steps on expert demonstrations before RL (reported apart)
     warm_start_episodes: int = 64  # expert episodes collected for the warm start
+    warm_start_tasks: int = 0  # 0: random training tasks; N: the first N of the training split, in turn (ALFWorld,
+                               # WebShop), so that RL also meets training tasks the warm start never showed
     warm_start_lr: float = 0.0  # behaviour-cloning learning rate (0: learner.lr)
     time_limit_min: float = 0  # stop (with a checkpoint) after this many minutes; 0 = none
     checkpoint_every_min: float = 10.0  # also save every N minutes of training; 0 = off
@@ -530,6 +532,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "trainer.resume": ((lambda v: v.strip() != ""), "auto, off or a checkpoint path"),
     "trainer.warm_start_steps": _ge(0),
     "trainer.warm_start_episodes": _ge(0),
+    "trainer.warm_start_tasks": _ge(0),
     "trainer.warm_start_lr": ((lambda v: 0 <= v <= 1), "in [0, 1] (0 = learner.lr; a larger step diverges)"),
     "trainer.time_limit_min": _ge(0),
     "trainer.checkpoint_every_min": _ge(0, "(0 = off)"),

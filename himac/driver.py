@@ -88,6 +88,16 @@ class TaskSampler:
         kw = self._split_kwargs(self.train_split)
         return [{"task_id": f"train:{s}", "seed": s, "options": None, "split_kwargs": kw} for s in seeds]
 
+    def warm_start(self, wave: int, n: int, first: int) -> list[dict[str, Any]]:
+        """Expert episodes of the warm start: random training tasks, or (first > 0) the first
+        `first` tasks of the training split in turn (Sokoban, without task indices: the rooms of
+        seeds 0..first-1)."""
+        if first <= 0:
+            return self.train(-1 - wave, n)
+        kw = self._split_kwargs(self.train_split)
+        ks = [(wave * n + i) % first for i in range(n)]
+        return [{"task_id": f"warm:{k}", "seed": k, "options": {"task_index": k}, "split_kwargs": kw} for k in ks]
+
     def held_out(self, n: int) -> list[dict[str, Any]]:
         """The first n tasks of the eval split in its fixed order (distinct while the split has
         that many; Sokoban: rooms from seeds no training task uses)."""
@@ -682,7 +692,7 @@ def collect_expert_samples(trainer: Trainer, episodes: int) -> list[TrainSample]
     samples: list[TrainSample] = []
     wave = 0
     while wave * n < episodes or not samples:
-        tasks = trainer.sampler.train(-1 - wave, n)
+        tasks = trainer.sampler.warm_start(wave, n, cfg.trainer.warm_start_tasks)
         results = ray.get(worker.reset.remote(list(enumerate(tasks))), timeout=600)
         errors = [r.error.strip() for r in results if r.aborted]
         live = {r.slot: r for r in results if not r.aborted}
