@@ -76,13 +76,13 @@ def test_training_modes(ray_cluster, tiny_model, tmp_path, overrides):
         assert "dgpo/hellinger_mean" in rows[-1]
     ckpts = list((tmp_path / "checkpoints").iterdir())
     assert ckpts and (ckpts[0] / "COMPLETE").exists()
-    dumps = sorted(p.name for p in (tmp_path / "episodes" / "train").glob("*.jsonl")) if "trainer.log_train_episodes=3" \
-        in overrides else []
-    if dumps:  # the first 3 training episodes of each iteration, named by iteration and phase
+    train_dumps = tmp_path / "episodes" / "train"
+    if "trainer.log_train_episodes=3" in overrides:  # the first 3 training episodes of each iteration, by phase
+        dumps = sorted(p.name for p in train_dumps.glob("*.jsonl"))
         assert dumps == ["iter_000000_A.jsonl", "iter_000001_B.jsonl"]
-        assert all(len((tmp_path / "episodes" / "train" / d).read_text().splitlines()) == 3 for d in dumps)
+        assert all(len((train_dumps / d).read_text().splitlines()) == 3 for d in dumps)
     else:
-        assert not (tmp_path / "episodes" / "train").exists()
+        assert not train_dumps.exists()
 
 
 @pytest.mark.timeout(900)
