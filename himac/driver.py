@@ -471,6 +471,8 @@ class Trainer:
                 nll.append(policy.sft(to_batch(own, self.pad_id),
                                       cfg.trainer.warm_start_steps, cfg.trainer.warm_start_lr or None))
         m = self._sync(self.distinct_policies())
+        for policy in self.distinct_policies():  # reusable: model.path=<out>/warm_start/hf_<name> warm_start_steps=0
+            policy.export(self.out / "warm_start" / f"hf_{policy.name}", self.tok)
         self.state.warm_started = True
         return {"warm_start/nll": float(np.mean(nll)), "warm_start/samples": len(samples),
                 "timing/warm_start": time.perf_counter() - t0, **m}

@@ -56,6 +56,8 @@ def test_training_modes(ray_cluster, tiny_model, tmp_path, overrides):
     warm = [r for r in all_rows if r.get("phase") == "warm_start"]
     if "trainer.warm_start_steps=2" in overrides:
         assert len(warm) == 1 and warm[0]["warm_start/samples"] > 0 and warm[0]["sync/logprob_max_abs_diff"] < 1e-3
+        exported = tmp_path / "warm_start" / "hf_executor"  # the warm-started model, reusable as model.path
+        assert (exported / "config.json").exists() and (exported / "tokenizer.json").exists()
     else:
         assert not warm
     assert len(rows) == 2
