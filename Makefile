@@ -60,5 +60,14 @@ $(ALFWORLD_DATA_STAMP): | $(STAMP)
 	test -d data/alfworld/json_2.1.1 || $(BIN)/python -m envs.alfworld.generate --out data/alfworld --random 120 24 --seed 0
 	touch $@
 
+# A 1000-product synthetic WebShop catalogue (5,867 goals; seconds), for
+# env.kwargs.data_dir=data/webshop-1k: too many products for a small model to memorise.
+WEBSHOP_DATA := data/webshop-1k/items_shuffle.json
+.PHONY: webshop-data
+webshop-data: $(WEBSHOP_DATA)
+
+$(WEBSHOP_DATA): | $(STAMP)
+	$(BIN)/python -m envs.webshop.catalogue --out data/webshop-1k --products 1000 --seed 0
+
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -11,6 +11,11 @@ start and at the end, mean ± half the range over seeds; per-seed numbers) and `
 
 Extra key=value overrides apply to every run (the variant's own and the seed / budget / output
 keys are applied after them). `--skip-existing` reuses runs whose summary.json exists.
+`--share-warm-start` warm-starts once per kind of warm start (it depends only on
+`coevolution.hierarchical` and `use_sub_done`: HiMAC, no co-evolution and random blueprints
+share one) and starts the other runs of that kind from its export
+(`model.path=<run>/warm_start/hf_executor trainer.warm_start_steps=0`): seeds then vary the RL
+only, and a 13-minute WebShop warm start is paid twice instead of once per run.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ VARIANTS: dict[str, list[str]] = {
     "no_sub_done": ["coevolution.use_sub_done=false"],
     "random_blueprint": ["coevolution.random_blueprint=true"],
 }
+WARM_START_KIND = {"himac": "hierarchical", "no_coevo": "hierarchical", "random_blueprint": "hierarchical",
+                   "flat": "flat", "no_sub_done": "no_sub_done"}  # variants whose warm starts are identical
 RECORD = "ablation_run.json"  # how this script's subprocess ended: return code, wall time
 BLUEPRINT_TAIL = 10  # train/blueprint_len is averaged over this many last iterations
 
@@ -110,6 +117,12 @@ def read_run(run_dir: Path, variant: str, seed: int) -> Run:
         rl_s=sum(r["timing/iteration"] for r in iters),
         wall_s=record.get("wall_s"),
     )
+
+
+def shared_warm_start(variant: str, exports: dict[str, Path]) -> list[str]:
+    """Overrides that start `variant` from an earlier run's warm-started model of its kind ([] if none)."""
+    src = exports.get(WARM_START_KIND[variant])
+    return [] if src is None else [f"model.path={src}", "trainer.warm_start_steps=0"]
 
 
 def train(config: str, overrides: list[str], run_dir: Path) -> None:
@@ -210,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, required=True, help="RL minutes per run after the warm start")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--skip-existing", action="store_true", help="reuse runs whose summary.json exists")
+    parser.add_argument("--share-warm-start", action="store_true",
+                        help="warm-start once per kind of warm start; the other runs start from its export")
     parser.add_argument("overrides", nargs="*", help="key=value overrides for every run")
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
@@ -225,15 +240,19 @@ def main(argv: list[str] | None = None) -> int:
     command = shlex.join([sys.executable, sys.argv[0], *argv])
     date = datetime.now().astimezone().isoformat(timespec="seconds")
     pairs = [(v, s) for v in dict.fromkeys(args.variants) for s in dict.fromkeys(args.seeds)]
-    runs = []
+    runs, exports = [], {}
     for i, (variant, seed) in enumerate(pairs, 1):
         run_dir = args.out / f"{variant}-s{seed}"
+        reuse = shared_warm_start(variant, exports) if args.share_warm_start else []
         if args.skip_existing and (run_dir / "summary.json").is_file():
             print(f"[{i}/{len(pairs)}] {variant} seed {seed}: reusing {run_dir}", flush=True)
         else:
             print(f"[{i}/{len(pairs)}] {variant} seed {seed}: training, log in {run_dir / 'train.log'}", flush=True)
-            train(args.config, run_overrides(variant, seed, args.minutes, run_dir, args.overrides), run_dir)
+            train(args.config, run_overrides(variant, seed, args.minutes, run_dir, [*args.overrides, *reuse]), run_dir)
         runs.append(read_run(run_dir, variant, seed))
+        export = run_dir / "warm_start" / "hf_executor"  # one model (model.shared); hf_planner beside it: two
+        if args.share_warm_start and not reuse and export.is_dir() and not export.with_name("hf_planner").exists():
+            exports.setdefault(WARM_START_KIND[variant], export.resolve())
         print(f"    {runs[-1].status}", flush=True)
 
     md = markdown(runs, args.config, args.minutes, command, date)

@@ -101,3 +101,26 @@ def test_clear_errors_for_an_unknown_variant_and_a_missing_config(tmp_path, caps
     with pytest.raises(SystemExit):
         ablation.main(["--config", str(tmp_path / "missing.yaml"), "--minutes", "1", "--out", str(tmp_path)])
     assert "config not found" in capsys.readouterr().err
+
+
+def test_share_warm_start_starts_later_runs_of_a_kind_from_the_first_ones_export(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_train(config: str, overrides: list[str], run_dir: Path) -> None:
+        calls.append((run_dir.name, [o for o in overrides if o.startswith(("model.path=", "trainer.warm_start_steps="))]))
+        _write_run(run_dir, 0.5, [0.6])
+        if "trainer.warm_start_steps=0" not in overrides:  # a run that warm-started exports its model
+            (run_dir / "warm_start" / "hf_executor").mkdir(parents=True)
+
+    monkeypatch.setattr(ablation, "train", fake_train)
+    ablation.main(["--config", "configs/debug/webshop.yaml", "--variants", "himac", "flat", "no_coevo",
+                   "--seeds", "0", "1", "--minutes", "1", "--out", str(tmp_path), "--share-warm-start"])
+    hier, flat = (f"{(tmp_path / f'{v}-s0' / 'warm_start' / 'hf_executor').resolve()}" for v in ("himac", "flat"))
+    assert calls == [("himac-s0", []), ("himac-s1", [f"model.path={hier}", "trainer.warm_start_steps=0"]),
+                     ("flat-s0", []), ("flat-s1", [f"model.path={flat}", "trainer.warm_start_steps=0"]),
+                     ("no_coevo-s0", [f"model.path={hier}", "trainer.warm_start_steps=0"]),
+                     ("no_coevo-s1", [f"model.path={hier}", "trainer.warm_start_steps=0"])]
+    calls.clear()
+    ablation.main(["--config", "configs/debug/webshop.yaml", "--variants", "himac", "--seeds", "0", "1",
+                   "--minutes", "1", "--out", str(tmp_path / "own")])
+    assert calls == [("himac-s0", []), ("himac-s1", [])]  # without the flag every run warm-starts

@@ -148,7 +148,9 @@ def find_data_files(data_dir: str | Path) -> tuple[Path, Path, Path | None]:
         raise FileNotFoundError(
             f"WebShop data directory {str(data_dir)!r} must hold items_shuffle*.json and "
             "items_ins_v2*.json (optionally items_human_ins.json), the original WebShop files "
-            "(e.g. items_shuffle_1000.json, items_ins_v2_1000.json)")
+            "(e.g. items_shuffle_1000.json, items_ins_v2_1000.json), or a synthetic catalogue: "
+            "`make webshop-data` writes data/webshop-1k, `python -m envs.webshop.catalogue --out DIR "
+            "--products N` any size")
     human = data_dir / "items_human_ins.json"
     return items, ins, human if human.is_file() else None
 
