@@ -16,6 +16,8 @@ keys are applied after them). `--skip-existing` reuses runs whose summary.json e
 share one) and starts the other runs of that kind from its export
 (`model.path=<run>/warm_start/hf_executor trainer.warm_start_steps=0`): seeds then vary the RL
 only, and a 13-minute WebShop warm start is paid twice instead of once per run.
+`--warm-start KIND=DIR` (with it) starts every run of that kind from an existing export, e.g.
+`--warm-start hierarchical=runs/debug-webshop/warm_start/hf_executor`.
 """
 
 from __future__ import annotations
@@ -225,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-existing", action="store_true", help="reuse runs whose summary.json exists")
     parser.add_argument("--share-warm-start", action="store_true",
                         help="warm-start once per kind of warm start; the other runs start from its export")
+    parser.add_argument("--warm-start", action="append", default=[], metavar="KIND=DIR",
+                        help=f"with --share-warm-start: an existing export for a kind ({', '.join(dict.fromkeys(WARM_START_KIND.values()))})")
     parser.add_argument("overrides", nargs="*", help="key=value overrides for every run")
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
@@ -234,13 +238,22 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown variant(s) {', '.join(unknown)}; allowed: {', '.join(VARIANTS)}{hint}")
     if not Path(args.config).is_file():
         parser.error(f"config not found: {args.config}")
+    exports = {}
+    for spec in args.warm_start:
+        kind, _, path = spec.partition("=")
+        if kind not in WARM_START_KIND.values() or not (Path(path) / "config.json").is_file():
+            parser.error(f"--warm-start {spec}: want KIND=DIR with KIND one of "
+                         f"{', '.join(dict.fromkeys(WARM_START_KIND.values()))} and DIR a model directory (config.json)")
+        exports[kind] = Path(path).resolve()
+    if exports and not args.share_warm_start:
+        parser.error("--warm-start needs --share-warm-start")
     if args.minutes <= 0:
         parser.error("--minutes must be > 0 (trainer.time_limit_min=0 would mean no time limit)")
 
     command = shlex.join([sys.executable, sys.argv[0], *argv])
     date = datetime.now().astimezone().isoformat(timespec="seconds")
     pairs = [(v, s) for v in dict.fromkeys(args.variants) for s in dict.fromkeys(args.seeds)]
-    runs, exports = [], {}
+    runs = []
     for i, (variant, seed) in enumerate(pairs, 1):
         run_dir = args.out / f"{variant}-s{seed}"
         reuse = shared_warm_start(variant, exports) if args.share_warm_start else []

@@ -124,3 +124,19 @@ def test_share_warm_start_starts_later_runs_of_a_kind_from_the_first_ones_export
     ablation.main(["--config", "configs/debug/webshop.yaml", "--variants", "himac", "--seeds", "0", "1",
                    "--minutes", "1", "--out", str(tmp_path / "own")])
     assert calls == [("himac-s0", []), ("himac-s1", [])]  # without the flag every run warm-starts
+
+
+def test_warm_start_option_seeds_a_kind_and_is_checked(tmp_path, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(ablation, "train", lambda config, overrides, run_dir: (
+        calls.append([o for o in overrides if o.startswith("model.path=")]), _write_run(run_dir, 0.5, [0.6])))
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text("{}")
+    ablation.main(["--config", "configs/debug/webshop.yaml", "--variants", "himac", "flat", "--minutes", "1",
+                   "--out", str(tmp_path / "out"), "--share-warm-start", f"--warm-start=hierarchical={model}"])
+    assert calls == [[f"model.path={model.resolve()}"], []]  # flat is another kind: it warm-starts itself
+    for bad in ([f"--warm-start=hierarchical={tmp_path}"], ["--warm-start=nope=x"], [f"--warm-start=flat={model}"]):
+        with pytest.raises(SystemExit):
+            ablation.main(["--config", "configs/debug/webshop.yaml", "--minutes", "1", "--out", str(tmp_path), *bad])
+        assert "--warm-start" in capsys.readouterr().err

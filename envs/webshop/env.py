@@ -6,16 +6,12 @@
     text, reward, terminated, truncated, info = env.step("search[long lasting deodorant]")
 
 Actions: `search[query]` where the page has a search bar, `click[x]` for a clickable x
-(compared lower-cased, as the original); anything else leaves the page unchanged with
-info["action_valid"] False.
+(lowercased); anything else leaves the page unchanged with info["action_valid"] False.
 "Buy Now" ends the episode: info["score"] is the raw reward in [0, 1], info["won"] is
 score == 1.0, and the env reward is reward_scale · won (or reward_scale · score with
 success_only=False), as in the papers' training setup (10 for a perfect purchase).
 admissible_actions() lists "search[<your query>]" (a placeholder; any query works) when a
-search bar exists, then "click[x]" for every clickable, lower-cased as the original lists them;
-with asins_as_shown=True the admissible actions and the oracle write a product's ASIN as its
-page shows it (`click[B08VKSR405]`), so that a model copies the page's tokens: lower-cased, a
-BPE tokenizer cuts the same ASIN into different pieces.
+search bar exists, then "click[x]" for every clickable.
 """
 
 from __future__ import annotations
@@ -99,12 +95,9 @@ class WebShopEnv(TextEnv):
     def __init__(self, data_dir: str | None = None, goals: str = "synthetic", split: str = "train",
                  max_steps: int = 15, reward_scale: float = 10.0, success_only: bool = True,
                  num_products: int | None = None, index_path: str | None = None,
-                 noun_backend: str = "auto", asins_as_shown: bool = False,
-                 render_mode: str | None = None) -> None:
+                 noun_backend: str = "auto", render_mode: str | None = None) -> None:
         super().__init__(max_steps=max_steps, render_mode=render_mode)
         self.shop = load_shop(str(data_dir or DEFAULT_DATA_DIR), goals, num_products, index_path)
-        # the original lists clickables lower-cased; as shown, an action repeats the page's tokens
-        self.shown = {a.lower(): a for a in self.shop.catalogue.by_asin} if asins_as_shown else {}
         self.split = split_indices(len(self.shop.goals), split)
         if len(self.split) == 0:
             raise ValueError(f"split {split!r} has no goals ({len(self.shop.goals)} {goals} goals; "
@@ -147,7 +140,7 @@ class WebShopEnv(TextEnv):
 
     def admissible_actions(self) -> list[str]:
         search = [SEARCH_PLACEHOLDER] if self.page.has_search_bar else []
-        return search + [f"click[{self.shown.get(c, c)}]" for c in self.page.clickables]
+        return search + [f"click[{c}]" for c in self.page.clickables]
 
     def render(self) -> str | None:
         return self.page.text if self.render_mode == "ansi" else None
@@ -156,9 +149,7 @@ class WebShopEnv(TextEnv):
         """The oracle's next action: search the goal, open its product, pick its options, buy."""
         if self.goal is None or self.state.view == "done":
             raise RuntimeError("expert_action() needs a running episode")
-        action = oracle.expert_action(self.goal, self.state, self.shop.catalogue)
-        target = action[len("click["):-1] if action.startswith("click[") else None
-        return f"click[{self.shown[target]}]" if target in self.shown else action
+        return oracle.expert_action(self.goal, self.state, self.shop.catalogue)
 
     def expert_plan(self) -> ExpertPlan:
         """The oracle's remaining actions (those `expert_action()` plays from here, played on a
