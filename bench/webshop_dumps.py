@@ -1,0 +1,84 @@
+"""What WebShop episode dumps say about the agent: the numbers behind the README's WebShop
+diagnosis, from `episodes/*.jsonl` (`trainer.log_episodes`, `trainer.log_train_episodes`).
+
+    python bench/webshop_dumps.py runs/debug-webshop/episodes/iter_000000_start.jsonl \\
+        "runs/debug-webshop/episodes/train/*_B.jsonl"
+
+Per file (or glob): success, mean score, first-result clicks (the share of product clicks on the
+first search result), planner copy (the share of "choose name: value" subgoals whose pair occurs
+in the instruction), executor follow (the share of option turns that click the planned value),
+and, over the groups of one task in the file, the episode advantage R - mean(R) of the
+first-result clicks and the share of plan-following option clicks whose episode advantage is
+negative (the product was wrong, the click was not).
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+ASIN = re.compile(r"^b0[a-z0-9]{8}$", re.I)
+CHOOSE = re.compile(r"choose (.+?): (.+)$")
+
+
+def clicked_rank(turn: dict) -> int | None:
+    """The rank on its results page of the product a turn opened (None: not a product click)."""
+    shown = [p.lower() for p in turn["observation"].split(" [SEP] ") if ASIN.match(p)]
+    action = (turn.get("action") or "").lower()
+    target = action[len("click["):-1] if action.startswith("click[") else ""
+    return shown.index(target) if target in shown else None
+
+
+def summarise(episodes: list[dict]) -> dict[str, float]:
+    n = max(len(episodes), 1)
+    first = clicks = copied = planned = followed = options = 0
+    first_adv, option_adv = [], []
+    groups = defaultdict(list)
+    for e in episodes:
+        groups[e["task"]].append(e)
+    for group in groups.values():
+        mean = statistics.fmean(e["return"] for e in group)
+        for e in group:
+            blueprint = e.get("blueprint") or []
+            instruction = e["turns"][0]["observation"].lower() if e["turns"] else ""
+            for subgoal in blueprint:
+                m = CHOOSE.match(subgoal)
+                if m:
+                    planned += 1
+                    copied += f"{m.group(1)}: {m.group(2)}" in instruction
+            for turn in e["turns"]:
+                rank = clicked_rank(turn)
+                if rank is not None:
+                    clicks += 1
+                    if rank == 0:
+                        first += 1
+                        first_adv.append(e["return"] - mean)
+                subgoal = blueprint[turn["subgoal"]] if turn["subgoal"] < len(blueprint) else ""
+                m = CHOOSE.match(subgoal)
+                if m and "buy now" in turn["observation"].lower():
+                    options += 1
+                    if turn.get("action") == f"click[{m.group(2)}]":
+                        followed += 1
+                        option_adv.append(e["return"] - mean)
+    ratio = lambda a, b: a / b if b else float("nan")  # noqa: E731
+    return {"episodes": len(episodes), "won": sum(e["won"] for e in episodes) / n,
+            "score": sum(e["score"] for e in episodes) / n, "first_click": ratio(first, clicks),
+            "planner_copy": ratio(copied, planned), "exec_follow": ratio(followed, options),
+            "first_click_adv": statistics.fmean(first_adv) if first_adv else float("nan"),
+            "follow_adv_negative": ratio(sum(a < -1e-9 for a in option_adv), len(option_adv))}
+
+
+def main(patterns: list[str]) -> None:
+    for pattern in patterns:
+        files = sorted(glob.glob(pattern))
+        episodes = [json.loads(line) for f in files for line in open(f) if line.strip()]
+        s = summarise(episodes)
+        print(f"{pattern}: " + " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in s.items()))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
