@@ -49,6 +49,7 @@ VARIANTS: dict[str, list[str]] = {
 }
 WARM_START_KIND = {"himac": "hierarchical", "no_coevo": "hierarchical", "random_blueprint": "hierarchical",
                    "flat": "flat", "no_sub_done": "no_sub_done"}  # variants whose warm starts are identical
+KINDS = ", ".join(dict.fromkeys(WARM_START_KIND.values()))
 RECORD = "ablation_run.json"  # how this script's subprocess ended: return code, wall time
 BLUEPRINT_TAIL = 10  # train/blueprint_len is averaged over this many last iterations
 
@@ -228,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--share-warm-start", action="store_true",
                         help="warm-start once per kind of warm start; the other runs start from its export")
     parser.add_argument("--warm-start", action="append", default=[], metavar="KIND=DIR",
-                        help=f"with --share-warm-start: an existing export for a kind ({', '.join(dict.fromkeys(WARM_START_KIND.values()))})")
+                        help=f"with --share-warm-start: an existing export for a kind ({KINDS})")
     parser.add_argument("overrides", nargs="*", help="key=value overrides for every run")
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
@@ -242,8 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     for spec in args.warm_start:
         kind, _, path = spec.partition("=")
         if kind not in WARM_START_KIND.values() or not (Path(path) / "config.json").is_file():
-            parser.error(f"--warm-start {spec}: want KIND=DIR with KIND one of "
-                         f"{', '.join(dict.fromkeys(WARM_START_KIND.values()))} and DIR a model directory (config.json)")
+            parser.error(f"--warm-start {spec}: want KIND=DIR with KIND one of {KINDS} and DIR a model "
+                         "directory (config.json)")
         exports[kind] = Path(path).resolve()
     if exports and not args.share_warm_start:
         parser.error("--warm-start needs --share-warm-start")

@@ -20,6 +20,14 @@ import re
 import statistics
 import sys
 from collections import defaultdict
+from pathlib import Path
+
+# Run as a script, this file's folder leads sys.path and bench/envs.py would shadow `envs`.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from envs.webshop.env import parse_action  # noqa: E402
+from envs.webshop.pages import SEP  # noqa: E402
 
 ASIN = re.compile(r"^b0[a-z0-9]{8}$", re.I)
 CHOOSE = re.compile(r"choose (.+?): (.+)$")
@@ -27,10 +35,9 @@ CHOOSE = re.compile(r"choose (.+?): (.+)$")
 
 def clicked_rank(turn: dict) -> int | None:
     """The rank on its results page of the product a turn opened (None: not a product click)."""
-    shown = [p.lower() for p in turn["observation"].split(" [SEP] ") if ASIN.match(p)]
-    action = (turn.get("action") or "").lower()
-    target = action[len("click["):-1] if action.startswith("click[") else ""
-    return shown.index(target) if target in shown else None
+    shown = [p.lower() for p in turn["observation"].split(SEP) if ASIN.match(p)]
+    name, target = parse_action(turn.get("action") or "") or ("", "")  # target lower-cased, as the env reads it
+    return shown.index(target) if name == "click" and target in shown else None
 
 
 def summarise(episodes: list[dict]) -> dict[str, float]:
