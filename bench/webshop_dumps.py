@@ -31,12 +31,17 @@ from envs.webshop.pages import SEP  # noqa: E402
 
 ASIN = re.compile(r"^b0[a-z0-9]{8}$", re.I)
 CHOOSE = re.compile(r"choose (.+?): (.+)$")
+RANK_REF = re.compile(r"^item (\d+)$")
 
 
 def clicked_rank(turn: dict) -> int | None:
-    """The rank on its results page of the product a turn opened (None: not a product click)."""
+    """The rank on its results page of the product a turn opened (None: not a product click);
+    the product is named by its ASIN, or by its rank with `product_refs=rank` ("item 3")."""
     shown = [p.lower() for p in turn["observation"].split(SEP) if ASIN.match(p)]
     name, target = parse_action(turn.get("action") or "") or ("", "")  # target lower-cased, as the env reads it
+    by_rank = RANK_REF.match(target)
+    if name == "click" and by_rank and shown:
+        return int(by_rank.group(1)) - 1
     return shown.index(target) if name == "click" and target in shown else None
 
 

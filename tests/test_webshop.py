@@ -214,6 +214,28 @@ def test_pages_and_navigation(env):
     assert text == f"WebShop [SEP] Instruction: [SEP] {task} [SEP] Search"
 
 
+def test_rank_references_click_products_by_their_place():
+    env = gymnasium.make("himac/WebShop-v0", split="test", product_refs="rank").unwrapped
+    env.reset(options={"goal_index": 0})
+    text, _, _, _, info = env.step(f"search[{goal_query(env.goal)}]")
+    shown = [env.shop.catalogue.by_asin[a] for a in env.state.results[:10]]
+    head = "Page 1 (Total results: 50) [SEP] Next > [SEP] "
+    assert text.split(head)[1].startswith(f"item 1 [SEP] {shown[0].asin} [SEP] {shown[0].title} [SEP] ")
+    assert f"item 10 [SEP] {shown[9].asin} [SEP] " in text
+    assert info["admissible_actions"] == ["click[back to search]", "click[next >]"] + [
+        f"click[item {k}]" for k in range(1, 11)]
+    _, _, _, _, info = env.step(f"click[{shown[0].asin.lower()}]")  # ASINs are not clickable in this mode
+    assert info["action_valid"] is False
+    env.step("click[next >]")
+    env.step("click[item 3]")  # page 2's third product: rank 13 of the results
+    assert env.state.view == "item" and env.state.asin == env.state.results[12]
+    for i in env.split[:50]:  # the oracle speaks in ranks too, and still wins
+        info = run_oracle(env, i)
+        assert info["won"], (i, info)
+    with pytest.raises(ValueError, match="product_refs must be 'asin' or 'rank', got 'index'"):
+        WebShopEnv(product_refs="index")
+
+
 @pytest.mark.parametrize("action", ["click[nothing here]", "click[search]", "search[]", "buy now", "",
                                     "click[buy now]", "look"])
 def test_invalid_action_leaves_page_unchanged(env, action):

@@ -28,6 +28,8 @@ def test_clicked_rank_is_the_position_on_the_results_page():
     assert dumps.clicked_rank({"observation": RESULTS, "action": "click[b0bbbbbbbb]"}) == 1
     assert dumps.clicked_rank({"observation": RESULTS, "action": "click[B0AAAAAAAA]"}) == 0
     assert dumps.clicked_rank({"observation": ITEM, "action": "click[blue]"}) is None
+    assert dumps.clicked_rank({"observation": RESULTS, "action": "click[item 2]"}) == 1  # product_refs=rank
+    assert dumps.clicked_rank({"observation": ITEM, "action": "click[item 2]"}) is None
 
 
 def test_summary_by_hand():

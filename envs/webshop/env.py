@@ -12,6 +12,9 @@ score == 1.0, and the env reward is reward_scale · won (or reward_scale · scor
 success_only=False), as in the papers' training setup (10 for a perfect purchase).
 admissible_actions() lists "search[<your query>]" (a placeholder; any query works) when a
 search bar exists, then "click[x]" for every clickable.
+`product_refs="rank"` clicks the products of a results page by their place on it ("item 1"
+.. "item 10", printed before each ASIN) instead of by ASIN: a small model then learns "open the
+first result" as one token, where an ASIN is a new string for every product.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from envs.webshop.pages import (
     Page,
     done_page,
     item_page,
+    rank_ref,
     results_page,
     search_page,
     sub_page,
@@ -95,8 +99,11 @@ class WebShopEnv(TextEnv):
     def __init__(self, data_dir: str | None = None, goals: str = "synthetic", split: str = "train",
                  max_steps: int = 15, reward_scale: float = 10.0, success_only: bool = True,
                  num_products: int | None = None, index_path: str | None = None,
-                 noun_backend: str = "auto", render_mode: str | None = None) -> None:
+                 noun_backend: str = "auto", product_refs: str = "asin", render_mode: str | None = None) -> None:
         super().__init__(max_steps=max_steps, render_mode=render_mode)
+        if product_refs not in ("asin", "rank"):
+            raise ValueError(f"product_refs must be 'asin' or 'rank', got {product_refs!r}")
+        self.ranks = product_refs == "rank"
         self.shop = load_shop(str(data_dir or DEFAULT_DATA_DIR), goals, num_products, index_path)
         self.split = split_indices(len(self.shop.goals), split)
         if len(self.split) == 0:
@@ -149,7 +156,13 @@ class WebShopEnv(TextEnv):
         """The oracle's next action: search the goal, open its product, pick its options, buy."""
         if self.goal is None or self.state.view == "done":
             raise RuntimeError("expert_action() needs a running episode")
-        return oracle.expert_action(self.goal, self.state, self.shop.catalogue)
+        action = oracle.expert_action(self.goal, self.state, self.shop.catalogue)
+        if self.ranks and self.state.view == "results" and action[len("click["):-1] in self._shown_lower():
+            return f"click[{rank_ref(self._shown_lower().index(action[len('click['):-1]))}]"
+        return action
+
+    def _shown_lower(self) -> list[str]:
+        return [a.lower() for a in self._shown()]
 
     def expert_plan(self) -> ExpertPlan:
         """The oracle's remaining actions (those `expert_action()` plays from here, played on a
@@ -184,12 +197,16 @@ class WebShopEnv(TextEnv):
         self.state.results = self.shop.search.search(query)
         self._show_results(1)
 
+    def _shown(self) -> list[str]:
+        """The asins on the current results page, in order."""
+        start = (self.state.page_num - 1) * PRODUCTS_PER_PAGE
+        return self.state.results[start:start + PRODUCTS_PER_PAGE]
+
     def _show_results(self, page_num: int) -> None:
         s = self.state
         s.view, s.page_num, s.asin, s.options = "results", page_num, None, {}
-        start = (page_num - 1) * PRODUCTS_PER_PAGE
-        shown = [self.shop.catalogue.by_asin[a] for a in s.results[start:start + PRODUCTS_PER_PAGE]]
-        self.page = results_page(self.goal.instruction, shown, page_num, len(s.results))
+        shown = [self.shop.catalogue.by_asin[a] for a in self._shown()]
+        self.page = results_page(self.goal.instruction, shown, page_num, len(s.results), ranks=self.ranks)
 
     def _show_item(self) -> None:
         self.state.view = "item"
@@ -203,8 +220,10 @@ class WebShopEnv(TextEnv):
             self._show_results(s.page_num + 1)
         elif s.view == "results" and target == "< prev":
             self._show_results(s.page_num - 1)
-        elif s.view == "results":  # a product asin
-            s.asin = next(a for a in s.results if a.lower() == target)
+        elif s.view == "results":  # a product: its asin, or "item k" with rank references
+            shown = self._shown()
+            refs = self.page.clickables[-len(shown):]  # the page's product targets, in the order shown
+            s.asin = shown[refs.index(target)]
             self._show_item()
         elif s.view == "item" and target == "< prev":
             self._show_results(s.page_num)

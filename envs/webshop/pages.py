@@ -13,7 +13,9 @@ and then the instruction; every other page starts with it:
     sub-page Instruction: [SEP] <instr> [SEP] Back to Search [SEP] < Prev [SEP] <content>
 
 Clickables are the lowercased button texts, product asins and option values; the search
-page's "Search" button is not clickable (the agent uses `search[...]` instead).
+page's "Search" button is not clickable (the agent uses `search[...]` instead). With rank
+references (`results_page(ranks=True)`) a results page shows "item k [SEP] <ASIN> ..." and its
+products are clicked as "item k".
 """
 
 from __future__ import annotations
@@ -49,8 +51,11 @@ def search_page(instruction: str) -> Page:
     return Page("search", ["WebShop", *_head(instruction), "Search"], has_search_bar=True)
 
 
-def results_page(instruction: str, products: list[Product], page: int, total: int) -> Page:
-    """Page `page` (1-based) of a result list of `total` products; `products` are its ten."""
+def results_page(instruction: str, products: list[Product], page: int, total: int, *, ranks: bool = False) -> Page:
+    """Page `page` (1-based) of a result list of `total` products; `products` are its ten.
+
+    With `ranks`, each product is clicked by its place on the page, "item 1" .. "item 10",
+    printed before its ASIN, instead of by the ASIN itself."""
     buttons = [BACK_TO_SEARCH]
     texts = [*_head(instruction), BACK_TO_SEARCH, f"Page {page} (Total results: {total})"]
     if page > 1:
@@ -59,10 +64,16 @@ def results_page(instruction: str, products: list[Product], page: int, total: in
     if page * PRODUCTS_PER_PAGE < total:
         texts.append(NEXT)
         buttons.append(NEXT)
-    for p in products:
-        texts += [p.asin, p.title, p.price_tag]
-    clickables = [b.lower() for b in buttons] + [p.asin.lower() for p in products]
+    refs = [rank_ref(k) for k in range(len(products))] if ranks else [p.asin.lower() for p in products]
+    for ref, p in zip(refs, products):
+        texts += [ref, p.asin, p.title, p.price_tag] if ranks else [p.asin, p.title, p.price_tag]
+    clickables = [b.lower() for b in buttons] + refs
     return Page("results", texts, clickables)
+
+
+def rank_ref(index: int) -> str:
+    """The click target of the product at 0-based `index` on a results page, with rank references."""
+    return f"item {index + 1}"
 
 
 def item_page(instruction: str, product: Product) -> Page:
