@@ -3,6 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+WEBSHOP_DATA := data/webshop-1k/items_shuffle.json  # the WebShop debug config's catalogue (make webshop-data)
 export TORCH_EXTENSIONS_DIR ?= $(HOME)/.cache/himac/torch_extensions
 export RAY_AUTH_MODE ?= disabled
 export VLLM_ALLOW_INSECURE_SERIALIZATION := 1
@@ -25,7 +26,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "import torch, vllm, ray, deepspeed, transformers, alfworld, gymnasium, omegaconf; print('venv ok: torch', torch.__version__, 'vllm', vllm.__version__)"
 	touch $@
 
-test: $(STAMP)
+test: $(STAMP) $(WEBSHOP_DATA)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
@@ -39,7 +40,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check himac actors envs tests bench
 
-bench: $(STAMP)
+bench: $(STAMP) $(WEBSHOP_DATA)
 	$(BIN)/python bench/envs.py
 	$(BIN)/python bench/rollout.py
 	$(BIN)/python bench/learner_padding.py
@@ -60,9 +61,8 @@ $(ALFWORLD_DATA_STAMP): | $(STAMP)
 	test -d data/alfworld/json_2.1.1 || $(BIN)/python -m envs.alfworld.generate --out data/alfworld --random 120 24 --seed 0
 	touch $@
 
-# A 1000-product synthetic WebShop catalogue (5,867 goals; seconds), for
-# env.kwargs.data_dir=data/webshop-1k: too many products for a small model to memorise.
-WEBSHOP_DATA := data/webshop-1k/items_shuffle.json
+# A 1000-product synthetic WebShop catalogue (5,867 goals; seconds), the one
+# configs/debug/webshop.yaml trains on: too many products for a small model to memorise.
 .PHONY: webshop-data
 webshop-data: $(WEBSHOP_DATA)
 
