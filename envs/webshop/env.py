@@ -157,12 +157,9 @@ class WebShopEnv(TextEnv):
         if self.goal is None or self.state.view == "done":
             raise RuntimeError("expert_action() needs a running episode")
         action = oracle.expert_action(self.goal, self.state, self.shop.catalogue)
-        if self.ranks and self.state.view == "results" and action[len("click["):-1] in self._shown_lower():
-            return f"click[{rank_ref(self._shown_lower().index(action[len('click['):-1]))}]"
-        return action
-
-    def _shown_lower(self) -> list[str]:
-        return [a.lower() for a in self._shown()]
+        shown = [a.lower() for a in self._shown()] if self.ranks and self.state.view == "results" else []
+        target = action[len("click["):-1]
+        return f"click[{rank_ref(shown.index(target))}]" if target in shown else action
 
     def expert_plan(self) -> ExpertPlan:
         """The oracle's remaining actions (those `expert_action()` plays from here, played on a
