@@ -76,6 +76,12 @@ class ShopState:
     options: dict[str, str] = field(default_factory=dict)  # option group -> chosen value
     queries: list[str] = field(default_factory=list)  # every search of this episode
 
+    @property
+    def shown(self) -> list[str]:
+        """The asins on the current results page, in order."""
+        start = (self.page_num - 1) * PRODUCTS_PER_PAGE
+        return self.results[start:start + PRODUCTS_PER_PAGE]
+
 
 def parse_action(action: str) -> tuple[str, str] | None:
     """Split "name[arg]" into (name, lowercased arg); None when the action has no such form.
@@ -157,7 +163,7 @@ class WebShopEnv(TextEnv):
         if self.goal is None or self.state.view == "done":
             raise RuntimeError("expert_action() needs a running episode")
         action = oracle.expert_action(self.goal, self.state, self.shop.catalogue)
-        shown = [a.lower() for a in self._shown()] if self.ranks and self.state.view == "results" else []
+        shown = [a.lower() for a in self.state.shown] if self.ranks and self.state.view == "results" else []
         target = action[len("click["):-1]
         return f"click[{rank_ref(shown.index(target))}]" if target in shown else action
 
@@ -194,15 +200,10 @@ class WebShopEnv(TextEnv):
         self.state.results = self.shop.search.search(query)
         self._show_results(1)
 
-    def _shown(self) -> list[str]:
-        """The asins on the current results page, in order."""
-        start = (self.state.page_num - 1) * PRODUCTS_PER_PAGE
-        return self.state.results[start:start + PRODUCTS_PER_PAGE]
-
     def _show_results(self, page_num: int) -> None:
         s = self.state
         s.view, s.page_num, s.asin, s.options = "results", page_num, None, {}
-        shown = [self.shop.catalogue.by_asin[a] for a in self._shown()]
+        shown = [self.shop.catalogue.by_asin[a] for a in s.shown]
         self.page = results_page(self.goal.instruction, shown, page_num, len(s.results), ranks=self.ranks)
 
     def _show_item(self) -> None:
@@ -218,7 +219,7 @@ class WebShopEnv(TextEnv):
         elif s.view == "results" and target == "< prev":
             self._show_results(s.page_num - 1)
         elif s.view == "results":  # a product: its asin, or "item k" with rank references
-            shown = self._shown()
+            shown = s.shown
             refs = self.page.clickables[-len(shown):]  # the page's product targets, in the order shown
             s.asin = shown[refs.index(target)]
             self._show_item()

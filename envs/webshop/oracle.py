@@ -59,11 +59,10 @@ def expert_action(goal: Goal, state: ShopState, catalogue: Catalogue) -> str:
         query = goal_query(goal) if goal_query(goal) not in state.queries else title_query
         return f"search[{query}]"
     if state.view == "results":
-        start = (state.page_num - 1) * PRODUCTS_PER_PAGE
-        shown = state.results[start:start + PRODUCTS_PER_PAGE]
+        shown = state.shown
         if goal.asin in shown:
             return f"click[{goal.asin.lower()}]"
-        if start + PRODUCTS_PER_PAGE < len(state.results):
+        if state.page_num * PRODUCTS_PER_PAGE < len(state.results):
             return "click[next >]"
         if state.query != title_query or not shown:
             return "click[back to search]"
