@@ -10,6 +10,7 @@ import envs  # noqa: F401  (registers himac/WebShop-v0)
 from envs.webshop.env import WebShopEnv, load_shop, parse_action
 from envs.webshop.goals import Goal
 from envs.webshop.loader import Product, load_catalogue
+from envs.webshop import oracle
 from envs.webshop.oracle import goal_query
 from envs.webshop.reward import (
     attribute_matches,
@@ -136,6 +137,27 @@ def test_oracle_wins_every_test_goal(env):
         info = run_oracle(env, i)
         assert info["won"] and info["score"] == 1.0 and info["reward"] == 10.0, (i, info)
         assert info["noun_backend"] in ("spacy", "heuristic")
+
+
+def test_oracle_opens_the_first_result_that_wins(env):
+    """Not the goal's own product when a result above it scores 1.0 too: each results-page
+    click is the first shown product that wins, and so is, more than once, a look-alike."""
+    cat, look_alikes = env.shop.catalogue, 0
+    for i in env.split:
+        env.reset(options={"goal_index": i})
+        env.step(env.expert_action())  # the search
+        shown = env.state.shown
+        clicked = env.expert_action()[len("click["):-1].upper()
+        if clicked not in shown:
+            continue  # the instruction does not retrieve a winner on page 1: the oracle pages on
+        winning = [oracle.wins(env.goal, cat.by_asin[a], cat, env.nouns) for a in shown]
+        assert winning.index(True) == shown.index(clicked), i
+        env.step(f"click[{clicked.lower()}]")
+        while env.state.view != "done":
+            *_, info = env.step(env.expert_action())
+        assert info["won"], i
+        look_alikes += clicked != env.goal.asin
+    assert look_alikes >= 5
 
 
 def test_oracle_wins_human_goals():

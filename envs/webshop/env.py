@@ -159,10 +159,11 @@ class WebShopEnv(TextEnv):
         return self.page.text if self.render_mode == "ansi" else None
 
     def expert_action(self) -> str:
-        """The oracle's next action: search the goal, open its product, pick its options, buy."""
+        """The oracle's next action: search the goal, open the first result that would win, pick
+        the goal's options, buy."""
         if self.goal is None or self.state.view == "done":
             raise RuntimeError("expert_action() needs a running episode")
-        action = oracle.expert_action(self.goal, self.state, self.shop.catalogue)
+        action = oracle.expert_action(self.goal, self.state, self.shop.catalogue, self.nouns)
         shown = [a.lower() for a in self.state.shown] if self.ranks and self.state.view == "results" else []
         target = action[len("click["):-1]
         return f"click[{rank_ref(shown.index(target))}]" if target in shown else action

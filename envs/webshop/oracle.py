@@ -1,8 +1,12 @@
 """WebShop oracle: the expert used for tests, demos and warm starts.
 
-It searches the goal's instruction (without the price clause), pages through the results
-to the goal's product (falling back to searching the product title when the instruction
-does not retrieve it), chooses the goal's option values and buys. `plan_subgoals` names
+It searches the goal's instruction (without the price clause), opens the first result that
+would win (score 1.0 with the goal's options: often a look-alike of the goal's product, and
+otherwise the product itself, paging on and falling back to searching its title when the
+instruction does not retrieve it), chooses the goal's option values and buys. Opening the
+first winning result rather than the goal's own product makes the choice readable off the
+results page: on the 1000-product catalogue the first result under the goal's price limit
+wins 95.5% of the first 200 test goals, where the goal's product is the first result for 70%. `plan_subgoals` names
 the pieces of its trajectory: search, open the product, one choice per option, buy. The
 names carry only what the executor cannot read off its page: the instruction is on every
 page (and the search query is the instruction), so the search and the product click get
@@ -17,7 +21,7 @@ from envs.subgoals import ExpertPlan, split_after
 from envs.webshop.goals import Goal, strip_price_clause
 from envs.webshop.loader import Catalogue, Product
 from envs.webshop.pages import PRODUCTS_PER_PAGE
-from envs.webshop.reward import FUZZY_THRESHOLD, fuzzy_ratio, normalize_color
+from envs.webshop.reward import FUZZY_THRESHOLD, NounFn, fuzzy_ratio, normalize_color, purchase_reward
 
 if TYPE_CHECKING:
     from envs.webshop.env import ShopState
@@ -53,15 +57,22 @@ def _clicks_into(product: Product, name: str, value: str) -> bool:
     return [n for n, vs in product.options.items() if value in vs][-1] == name
 
 
-def expert_action(goal: Goal, state: ShopState, catalogue: Catalogue) -> str:
+def wins(goal: Goal, product: Product, catalogue: Catalogue, nouns: NounFn) -> bool:
+    """Buying `product` with the goal's options scores 1.0."""
+    price = catalogue.prices[product.asin]
+    return purchase_reward(product, goal, price, goal_options(goal, product), nouns)[0] == 1.0
+
+
+def expert_action(goal: Goal, state: ShopState, catalogue: Catalogue, nouns: NounFn) -> str:
     title_query = catalogue.by_asin[goal.asin].title.lower()
     if state.view == "search":
         query = goal_query(goal) if goal_query(goal) not in state.queries else title_query
         return f"search[{query}]"
     if state.view == "results":
         shown = state.shown
-        if goal.asin in shown:
-            return f"click[{goal.asin.lower()}]"
+        winner = next((a for a in shown if wins(goal, catalogue.by_asin[a], catalogue, nouns)), None)
+        if winner is not None or goal.asin in shown:
+            return f"click[{(winner or goal.asin).lower()}]"
         if state.page_num * PRODUCTS_PER_PAGE < len(state.results):
             return "click[next >]"
         if state.query != title_query or not shown:
