@@ -5,7 +5,8 @@ diagnosis, from `episodes/*.jsonl` (`trainer.log_episodes`, `trainer.log_train_e
         "runs/debug-webshop/episodes/train/*_B.jsonl"
 
 Per file (or glob): success, mean score, first-result clicks (the share of product clicks on the
-first search result), planner copy (the share of "choose name: value" subgoals whose pair occurs
+first search result), under-limit clicks (the share whose price shown is below the instruction's
+price limit) and first-under-limit clicks (on the first such product of the page), planner copy (the share of "choose name: value" subgoals whose pair occurs
 in the instruction), executor follow (the share of option turns that click the planned value),
 and, over the groups of one task in the file, the episode advantage R - mean(R) of the
 first-result clicks and the share of plan-following option clicks whose episode advantage is
@@ -32,6 +33,8 @@ from envs.webshop.pages import SEP  # noqa: E402
 ASIN = re.compile(r"^b0[a-z0-9]{8}$", re.I)
 CHOOSE = re.compile(r"choose (.+?): (.+)$")
 RANK_REF = re.compile(r"^item (\d+)$")
+LIMIT = re.compile(r"price lower than ([\d.]+) dollars")
+PRICE = re.compile(r"^\$([\d.]+)")
 
 
 def clicked_rank(turn: dict) -> int | None:
@@ -45,9 +48,20 @@ def clicked_rank(turn: dict) -> int | None:
     return shown.index(target) if name == "click" and target in shown else None
 
 
+def under_limit(turn: dict) -> list[bool] | None:
+    """Per product of a results page, whether its (lowest) price is below the instruction's
+    price limit; None when the instruction has no limit."""
+    limit = LIMIT.search(turn["observation"])
+    if limit is None:
+        return None
+    parts = turn["observation"].split(SEP)
+    prices = [PRICE.match(parts[i + 2]) for i, p in enumerate(parts[:-2]) if ASIN.match(p)]
+    return [m is not None and float(m.group(1)) < float(limit.group(1)) for m in prices]
+
+
 def summarise(episodes: list[dict]) -> dict[str, float]:
     n = max(len(episodes), 1)
-    first = clicks = copied = planned = followed = options = 0
+    first = clicks = copied = planned = followed = options = priced = cheap = first_cheap = 0
     first_adv, option_adv = [], []
     groups = defaultdict(list)
     for e in episodes:
@@ -69,6 +83,11 @@ def summarise(episodes: list[dict]) -> dict[str, float]:
                     if rank == 0:
                         first += 1
                         first_adv.append(e["return"] - mean)
+                    cheap_ones = under_limit(turn)
+                    if cheap_ones and rank < len(cheap_ones):
+                        priced += 1
+                        cheap += cheap_ones[rank]
+                        first_cheap += cheap_ones.index(True) == rank if any(cheap_ones) else rank == 0
                 subgoal = blueprint[turn["subgoal"]] if turn["subgoal"] < len(blueprint) else ""
                 m = CHOOSE.match(subgoal)
                 if m and "buy now" in turn["observation"].lower():
@@ -79,6 +98,7 @@ def summarise(episodes: list[dict]) -> dict[str, float]:
     ratio = lambda a, b: a / b if b else float("nan")  # noqa: E731
     return {"episodes": len(episodes), "won": sum(e["won"] for e in episodes) / n,
             "score": sum(e["score"] for e in episodes) / n, "first_click": ratio(first, clicks),
+            "under_limit_click": ratio(cheap, priced), "first_under_limit_click": ratio(first_cheap, priced),
             "planner_copy": ratio(copied, planned), "exec_follow": ratio(followed, options),
             "first_click_adv": statistics.fmean(first_adv) if first_adv else float("nan"),
             "follow_adv_negative": ratio(sum(a < -1e-9 for a in option_adv), len(option_adv))}

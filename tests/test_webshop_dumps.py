@@ -42,3 +42,15 @@ def test_summary_by_hand():
     assert s["first_click"] == 0.5 and s["planner_copy"] == 1.0 and s["exec_follow"] == 0.75
     assert s["first_click_adv"] == (3.0 + 0.0) / 2  # returns 10 and 7 against the mean 7
     assert s["follow_adv_negative"] == 1 / 3  # of the three that followed, only the 6.0 one is below 7
+
+
+def test_under_limit_clicks_read_prices_against_the_instruction():
+    page = ("Instruction: [SEP] a usb hub, and price lower than 50.00 dollars [SEP] Back to Search [SEP] "
+            "item 1 [SEP] B0AAAAAAAA [SEP] Hub [SEP] $66.94 [SEP] item 2 [SEP] B0BBBBBBBB [SEP] Hub 2 [SEP] "
+            "$9.50 to $60.00 [SEP] item 3 [SEP] B0CCCCCCCC [SEP] Hub 3 [SEP] $49.99")
+    assert dumps.under_limit({"observation": page}) == [False, True, True]
+    assert dumps.under_limit({"observation": RESULTS}) is None  # no price clause
+    eps = [dict(episode("x", "blue", 10.0, True), turns=[{"subgoal": 1, "observation": page, "action": f"click[item {k}]"}])
+           for k in (1, 2, 3, 3)]
+    s = dumps.summarise(eps)
+    assert s["under_limit_click"] == 3 / 4 and s["first_under_limit_click"] == 1 / 4
