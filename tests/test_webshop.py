@@ -7,10 +7,10 @@ import gymnasium
 import pytest
 
 import envs  # noqa: F401  (registers himac/WebShop-v0)
+from envs.webshop import oracle
 from envs.webshop.env import WebShopEnv, load_shop, parse_action
 from envs.webshop.goals import Goal
 from envs.webshop.loader import Product, load_catalogue
-from envs.webshop import oracle
 from envs.webshop.oracle import goal_query
 from envs.webshop.reward import (
     attribute_matches,
