@@ -6,11 +6,11 @@ otherwise the product itself, paging on and falling back to searching its title 
 instruction does not retrieve it), chooses the goal's option values and buys. Opening the
 first winning result rather than the goal's own product makes the choice readable off the
 results page: on the 1000-product catalogue the first result under the goal's price limit
-wins 95.5% of the first 200 test goals, where the goal's product is the first result for 70%. `plan_subgoals` names
-the pieces of its trajectory: search, open the product, one choice per option, buy. The
-names carry only what the executor cannot read off its page: the instruction is on every
-page (and the search query is the instruction), so the search and the product click get
-fixed wording and the options their values, which leaves a planner one thing to copy.
+wins 95.5% of the first 200 test goals, where the goal's product is the first result for 70%.
+`plan_subgoals` names the pieces of its trajectory: search, open the product, one choice per
+option, buy. The names carry only what the executor cannot read off its page: the instruction
+is on every page (and the search query is the instruction), so the search and the product
+click get fixed wording and the options their values, which leaves a planner one thing to copy.
 """
 
 from __future__ import annotations
