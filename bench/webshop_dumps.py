@@ -6,11 +6,12 @@ diagnosis, from `episodes/*.jsonl` (`trainer.log_episodes`, `trainer.log_train_e
 
 Per file (or glob): success, mean score, first-result clicks (the share of product clicks on the
 first search result), under-limit clicks (the share whose price shown is below the instruction's
-price limit) and first-under-limit clicks (on the first such product of the page), planner copy (the share of "choose name: value" subgoals whose pair occurs
-in the instruction), executor follow (the share of option turns that click the planned value),
-and, over the groups of one task in the file, the episode advantage R - mean(R) of the
-first-result clicks and the share of plan-following option clicks whose episode advantage is
-negative (the product was wrong, the click was not).
+price limit) and first-under-limit clicks (on the first such product of the page), planner copy
+(the share of "choose name: value" subgoals whose pair occurs in the instruction), executor
+follow (the share of option turns that click the planned value), and, over the groups of one
+task in the file, the episode advantage R - mean(R) of the first-result clicks and the share of
+plan-following option clicks whose episode advantage is negative (the product was wrong, the
+click was not).
 """
 
 from __future__ import annotations

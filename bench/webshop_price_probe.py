@@ -42,12 +42,13 @@ def results_pages(data_dir: str, split: str, n: int) -> list[tuple[str, int, boo
         env.reset(options={"goal_index": goal_index})
         env.step(env.expert_action())  # the oracle's search
         action = env.expert_action()
-        if env.state.view != "results" or not action.startswith(CLICK) or int(action[len(CLICK):-1]) > 9:
+        rank = int(action[len(CLICK):-1]) if env.state.view == "results" and action.startswith(CLICK) else 0
+        if not 1 <= rank <= 9:
             continue
         over = env.shop.catalogue.prices[env.state.shown[0]] > env.goal.price_upper
         prompt = COMPACT_EXECUTOR.format(subgoal="open the best match", history="", admissible="",
                                          observation=env.page.text)
-        pages.append((prompt + CLICK, int(action[len(CLICK):-1]), over))
+        pages.append((prompt + CLICK, rank, over))
     return pages
 
 
