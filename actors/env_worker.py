@@ -11,7 +11,7 @@ Where an env runs depends on what its class declares (gymnasium `metadata["threa
 
 Every env call has a timeout counted from when the env begins it, not from when it was
 queued. An env that raises, hangs or dies is restarted and the call returns an `aborted`
-result, so the driver records the episode as aborted and counts it — nothing is silently
+result, so the episode runner records the episode as aborted and counts it — nothing is silently
 dropped. A restarted env has no episode until its next reset; the late reply of a killed
 child goes nowhere (its pipe goes with it).
 
@@ -39,6 +39,8 @@ from typing import Any
 import gymnasium as gym
 from gymnasium.envs.registration import EnvSpec, load_env_creator
 
+from himac.tasks import Task
+
 POLL_S = 0.05  # how often a stream looks again at calls that have not begun (queued, or a child starting)
 
 
@@ -55,7 +57,7 @@ class EnvResult:
 
 
 def max_concurrency(num_envs: int) -> int:
-    """Concurrent calls an EnvWorker actor accepts: one per env (capped) plus one for stats."""
+    """Concurrent calls an EnvWorker actor accepts: one per env (capped) plus one spare."""
     return min(num_envs, 64) + 1
 
 
@@ -109,7 +111,7 @@ class _Host:
                 self.split_kwargs = split_kwargs
             obs, info = self.env.reset(seed=seed, options=options)
             return obs, 0.0, False, False, info
-        if op == "expert":  # the env's expert_action / expert_subgoals / expert_plan; None without one
+        if op == "expert":  # an expert method of the env (expert_plan); None without one
             fn = getattr(self.env, message[1], None)
             return fn() if fn is not None else None
         if self.env is None:
@@ -335,13 +337,13 @@ class EnvWorker:
             return EnvResult(call.slot, aborted=True, error=call.error)
         return EnvResult(call.slot, *call.result)
 
-    def stream_reset(self, items: list[tuple[int, dict[str, Any]]]) -> Iterator[list[EnvResult]]:
-        """items: (slot, task) with task keys seed, options, split_kwargs. Yields lists of results.
+    def stream_reset(self, items: list[tuple[int, Task]]) -> Iterator[list[EnvResult]]:
+        """items: (slot, Task). Yields lists of results.
 
         In thread mode resets run one at a time (engines that load files may share state);
         child processes reset at once.
         """
-        calls = [_Call(slot, ("reset", task.get("seed"), task.get("options"), task.get("split_kwargs", {})))
+        calls = [_Call(slot, ("reset", task.seed, task.options, task.env_kwargs()))
                  for slot, task in items]
         for chunk in self._run(calls, self.reset_timeout_s):
             yield [self._env_result(c) for c in chunk]
@@ -351,7 +353,7 @@ class EnvWorker:
         for chunk in self._run([_Call(slot, ("step", action)) for slot, action in items], self.step_timeout_s):
             yield [self._env_result(c) for c in chunk]
 
-    def reset(self, items: list[tuple[int, dict[str, Any]]]) -> list[EnvResult]:
+    def reset(self, items: list[tuple[int, Task]]) -> list[EnvResult]:
         """`stream_reset` as one list, in the order of `items`."""
         by_slot = {r.slot: r for chunk in self.stream_reset(items) for r in chunk}
         return [by_slot[s] for s, _ in items]
@@ -367,20 +369,10 @@ class EnvWorker:
             pass
         return [c.result for c in calls]
 
-    def expert_actions(self, slots: list[int]) -> list[str | None]:
-        """The env's expert policy's next action for each slot (None when it has none, or failed)."""
-        return self._expert(slots, "expert_action")
-
-    def expert_subgoals(self, slots: list[int]) -> list[list[str] | None]:
-        """The expert's blueprint from the current state for each slot (None as above)."""
-        return self._expert(slots, "expert_subgoals")
-
     def expert_plans(self, slots: list[int]) -> list[list[tuple[str, list[str]]] | None]:
-        """The expert's remaining actions cut into (subgoal, actions) for each slot (None as above)."""
+        """The expert's remaining actions cut into (subgoal, actions) for each slot (None when the
+        env has no expert, or it failed)."""
         return self._expert(slots, "expert_plan")
-
-    def stats(self) -> dict[str, int]:
-        return {"restarts": self.restarts}
 
     def close(self) -> None:
         """Stop every env (child processes exit); the worker is unusable afterwards."""

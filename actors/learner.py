@@ -10,7 +10,9 @@ Batch tensors (all [B, L] unless noted; token t of `input_ids` is scored by logi
   input_ids, attention_mask, loss_mask (1 on response tokens that get gradient),
   advantages [B], use_dgpo [B] (bool), and for constrained samples allowed [B, R, K] (token ids the
   action constraint allowed at response position r, -1 padded) with response_start [B],
-  weights [B] (optional: how many identical samples a row stands for; see samples.merge_duplicates).
+  weights [B] (how many identical samples a row stands for; see samples.merge_duplicates). The
+  [B, L] ones are declared in `Batch.per_position`; the learner's own per-token statistics are a
+  separate `TokenStats`, never keys added to the batch.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import torch
 
 from himac.algorithms import losses
 from himac.config import HiMACConfig
-from himac.protocol import Batch, reduce_metric
+from himac.protocol import Batch, TokenStats, reduce_metric
 
 
 class LearnerWorker:
@@ -133,6 +135,16 @@ class LearnerWorker:
             out[key][rows, cols] = values
         return out
 
+    def _batch_stats(self, batch: Batch, with_dgpo: bool) -> TokenStats:
+        """`_token_stats` over the whole batch, one micro-batch at a time (bounded memory)."""
+        shape = batch["loss_mask"].shape
+        full: dict[str, torch.Tensor] = {}
+        for idx, mb in self._micro_batches(batch):
+            for k, v in self._token_stats(mb, with_ref=self.needs_ref, with_dgpo=with_dgpo).items():
+                full.setdefault(k, torch.zeros(shape, device=self.device))[idx, : v.shape[1]] = v
+        return TokenStats(full["old_logp"], losses.scored_mask(batch["loss_mask"]).float(), full.get("ref_logp"),
+                          full.get("hellinger"), full.get("norm_entropy"))
+
     def _logp_and_entropy(self, batch: Batch, with_entropy: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Log-probs of the taken response tokens [B, L] (with grad) and, if asked, their entropy [B, L].
 
@@ -198,31 +210,25 @@ class LearnerWorker:
         batch = batch.to(self.device)
         t0 = time.perf_counter()
         self.engine.module.eval()
-        with_dgpo = bool(batch["use_dgpo"].any())
-        stats: dict[str, torch.Tensor] = {}
-        for idx, mb in self._micro_batches(batch):  # per micro-batch: bounded memory, little padding
-            for k, v in self._token_stats(mb, with_ref=self.needs_ref, with_dgpo=with_dgpo).items():
-                stats.setdefault(k, torch.zeros(batch["loss_mask"].shape, device=self.device))[idx, : v.shape[1]] = v
-        batch.tensors.update(stats, mask_f=losses.scored_mask(batch["loss_mask"]).float())
-        if "weights" not in batch.tensors:
-            batch.tensors["weights"] = torch.ones(len(batch), device=self.device)
+        stats = self._batch_stats(batch, with_dgpo=bool(batch["use_dgpo"].any()))
         t1 = time.perf_counter()
 
         self.engine.module.train()
-        n_total = self._loss_units(batch["mask_f"], batch["weights"])
+        n_total = self._loss_units(stats.mask, batch["weights"])
         per_key: dict[str, list[float]] = {}
         norms: list[float] = []
         skipped = 0
         for _ in range(self.ac.ppo_epochs):
-            for _, mb in self._micro_batches(batch):
-                n_mb = self._loss_units(mb["mask_f"], mb["weights"])
+            for idx, mb in self._micro_batches(batch):
+                st = stats.select(idx, mb["loss_mask"].shape[1])
+                n_mb = self._loss_units(st.mask, mb["weights"])
                 if n_mb == 0:
                     continue
                 logp, ent = self._logp_and_entropy(mb, with_entropy=self.spec.entropy_coef > 0)
                 loss, pm = losses.policy_loss(
-                    logp, mb["old_logp"], mb["advantages"], mb["mask_f"], self.spec,
-                    ref_logp=mb.tensors.get("ref_logp"), use_dgpo=mb["use_dgpo"], hellinger=mb.tensors.get("hellinger"),
-                    norm_entropy=mb.tensors.get("norm_entropy"), token_entropy=ent, weights=mb["weights"])
+                    logp, st.old_logp, mb["advantages"], st.mask, self.spec, ref_logp=st.ref_logp,
+                    use_dgpo=mb["use_dgpo"], hellinger=st.hellinger, norm_entropy=st.norm_entropy,
+                    token_entropy=ent, weights=mb["weights"])
                 self._backward(loss * (n_mb / n_total))
                 for k, v in pm.items():
                     per_key.setdefault(k, []).append(v)
@@ -247,14 +253,11 @@ class LearnerWorker:
         row (the padding is on the right): agent prompts vary a lot in length (a WebShop results page
         vs an item page), so this saves most of the padded tokens. Sums over micro-batches do not
         depend on the grouping."""
-        width = batch["attention_mask"].shape[1]
         order = torch.argsort(batch["attention_mask"].sum(1), descending=True, stable=True).cpu()
         for start in range(0, len(batch), self.lc.micro_batch_size):
             idx = order[start:start + self.lc.micro_batch_size]
             mb = batch.select(idx)
-            n = int(mb["attention_mask"].sum(1).max())
-            per_position = {k for k, v in mb.tensors.items() if k != "allowed" and v.dim() >= 2 and v.shape[1] == width}
-            yield idx, Batch({k: v[:, :n] if k in per_position else v for k, v in mb.tensors.items()}, mb.fields, mb.meta)
+            yield idx, mb.cut(int(mb["attention_mask"].sum(1).max()))
 
     def _loss_units(self, mask: torch.Tensor, weights: torch.Tensor) -> float:
         """What the loss averages over: weighted tokens (token-mean) or weighted sequences."""

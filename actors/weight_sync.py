@@ -8,7 +8,7 @@ learner's rank 0 (rank 0 of the group) with every vLLM worker; the learner broad
 each tensor and the workers load them in place (`NcclSync`). Groups are built on vLLM's
 `StatelessProcessGroup`, so they do not touch the learner's own torch.distributed world.
 
-Either way the driver runs a parity probe afterwards (`parity_probe`), so stale weights
+Either way the Policy runs a parity probe afterwards (`probe`), so stale weights
 are never served silently.
 """
 
@@ -53,6 +53,10 @@ class ObjectStoreSync:
         counts = ray.get([w.load_weights_from_store.remote([ref]) for w in self.workers], timeout=timeout)
         return counts[0]
 
+    def probe(self, prompt_ids: list[int], response_ids: list[int]) -> float:
+        """The parity probe on the first engine: max |log-prob difference| against the learner."""
+        return parity_probe(self.learner, self.workers[0], prompt_ids, response_ids)
+
 
 class NcclSync:
     """NCCL broadcast from learner rank 0 to all vLLM workers of one policy (GPU only)."""
@@ -72,6 +76,10 @@ class NcclSync:
         recv = [w.receive_broadcast.remote(specs, self.name) for w in self.workers]
         ray.get(self.learner.broadcast_weights.remote(self.name), timeout=timeout)
         return ray.get(recv, timeout=timeout)[0]
+
+    def probe(self, prompt_ids: list[int], response_ids: list[int]) -> float:
+        """The parity probe on the first engine: max |log-prob difference| against the learner."""
+        return parity_probe(self.learner, self.workers[0], prompt_ids, response_ids)
 
 
 def max_logprob_diff(a: list[float], b: list[float]) -> float:

@@ -63,8 +63,8 @@ def dgpo_memory(n: int = 4096, vocab: int = 151936, hidden: int = 896, chunk: in
 
 
 def learner_and_sync(path: str, samples: int, length: int) -> None:
+    from actors.engines import HFEngine
     from actors.learner import LearnerWorker
-    from actors.rollout import HFEngine
     from himac.config import load_config
     from himac.samples import TrainSample, to_batch
 

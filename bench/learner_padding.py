@@ -8,7 +8,7 @@ and its time per real token, for two ways of cutting a batch into micro-batches 
   own longest row.
 
 The samples are the env expert's (prompt, response) pairs for both levels, made by the same code
-as the warm start (`collect_expert_samples`, real EnvWorker on Ray, HF rollout backend so no
+as the warm start (the expert through `run_episode`, real EnvWorker on Ray, HF rollout backend so no
 engine starts), with random +-1 advantages; the learner is a real DeepSpeed `LearnerWorker`
 in this process. One `update` (token statistics, then `algorithm.ppo_epochs` passes) per
 repeat; the median is reported. Both schemes give the same gradient
@@ -64,15 +64,21 @@ def main() -> None:
     from actors.learner import LearnerWorker
     from actors.placement import free_port
     from himac.config import load_config
-    from himac.driver import Trainer, collect_expert_samples
-    from himac.samples import to_batch
+    from himac.launch import launch
+    from himac.samples import sft_samples, to_batch
+    from himac.tasks import TaskSampler, splits_of
+    from himac.warm_start import ExpertAnswerers, expert_specs
 
     cfg = load_config(args.config, [*args.overrides, "rollout.backend=hf",
                                     f"trainer.output_dir={tempfile.mkdtemp(prefix='bench-padding-')}"])
-    trainer = Trainer(cfg)
-    trainer.setup(with_learners=False)
-    samples = collect_expert_samples(trainer, args.episodes)
-    pad_id = trainer.pad_id
+    cluster = launch(cfg, learners=False)
+    tasks = TaskSampler(cfg.trainer.seed, *splits_of(cfg.env.name, cfg.env.train_split, cfg.env.eval_split)).warm_start(
+        args.episodes, cfg.trainer.warm_start_tasks)
+    records = cluster.run_episodes(expert_specs(tasks, cfg.coevolution.hierarchical),
+                                   expert=ExpertAnswerers(cfg, cluster.tok)).records
+    samples, _ = sft_samples(records)
+    pad_id = cluster.pad_id
+    cluster.shutdown()
     ray.shutdown()
     gen = torch.Generator().manual_seed(0)
     for s in samples:
@@ -86,8 +92,8 @@ def main() -> None:
           f"{cfg.algorithm.ppo_epochs} PPO epoch(s), median of {args.repeats} updates")
     print(f"{'batch':<9} {'rows':>5} {'real tok':>9} {'scheme':<8} {'padded':>7} {'update s':>9} "
           f"{'us/real tok':>12}")
-    for role in ("planner", "executor"):
-        rows = [s for s in samples if s.role == role]
+    for level in ("planner", "executor"):
+        rows = [s for s in samples if s.level == level]
         if not rows:
             continue
         real = int(to_batch(rows, pad_id)["attention_mask"].sum())
@@ -103,9 +109,9 @@ def main() -> None:
                 lw.update(batch)
                 times.append(time.perf_counter() - t0)
             per_scheme[scheme] = statistics.median(times)
-            print(f"{role:<9} {len(rows):>5} {real:>9} {scheme:<8} {1 - real / computed:>6.1%} "
+            print(f"{level:<9} {len(rows):>5} {real:>9} {scheme:<8} {1 - real / computed:>6.1%} "
                   f"{per_scheme[scheme]:>9.2f} {1e6 * per_scheme[scheme] / (real * passes):>12.1f}")
-        print(f"{role}: sorted is {per_scheme['arrival'] / per_scheme['sorted']:.2f}x faster per real token")
+        print(f"{level}: sorted is {per_scheme['arrival'] / per_scheme['sorted']:.2f}x faster per real token")
 
 
 if __name__ == "__main__":

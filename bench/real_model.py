@@ -70,7 +70,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    from actors.rollout import RolloutWorker
+    from actors.engines import RolloutWorker
     from himac.agent.prompts import render_prompt
     from himac.fetch_model import CACHE_DIR, fetch_model
     from himac.protocol import GenRequest

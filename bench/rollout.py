@@ -35,10 +35,10 @@ def main() -> None:
     import ray
     from transformers import AutoTokenizer
 
+    from actors.engines import RolloutWorker
     from actors.env_worker import EnvWorker, max_concurrency
-    from actors.rollout import RolloutWorker
     from himac.config import load_config
-    from himac.rollout import EpisodeSpec, Rollout, Sampling
+    from himac.episodes import EpisodeSpec, Rollout, Sampling
     from himac.tiny_model import make_tiny_model
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,

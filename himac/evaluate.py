@@ -1,19 +1,47 @@
-"""`himac eval`: success of a checkpoint on held-out tasks, as a console table and a JSON file."""
+"""Evaluation on held-out tasks: `evaluate` (the trainer's, every `eval_every` iterations) and
+`himac eval` (a checkpoint, or a model as it is, as a console table and a JSON file)."""
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from himac.checkpoint import resolve_resume
 from himac.config import load_config, preflight, validate
+from himac.episodes import EpisodeSpec, Sampling
+from himac.records import check_aborted, episode_metrics, write_episodes
+from himac.tasks import EVAL_SEED_OFFSET, TaskSampler, splits_of
+
+if TYPE_CHECKING:
+    from himac.launch import Cluster
+
+
+def evaluate(cluster: Cluster, sampler: TaskSampler, tag: str = "eval") -> dict[str, float]:
+    """Held-out tasks, one episode each, at the evaluation temperature (0: greedy); the first
+    `trainer.log_episodes` episodes are written to `<output_dir>/episodes/<tag>.jsonl`."""
+    cfg = cluster.cfg
+    t0 = time.perf_counter()
+    s = Sampling(cfg.rollout.eval_temperature)
+    blueprint = None if cfg.coevolution.hierarchical else []
+    specs = [EpisodeSpec(t, blueprint, s, s, seed=EVAL_SEED_OFFSET + i)
+             for i, t in enumerate(sampler.held_out(cfg.trainer.eval_tasks))]
+    records = cluster.run_episodes(specs).records
+    check_aborted(records, cfg.trainer.max_aborted_fraction, "evaluation")
+    m = episode_metrics(records, "eval")
+    write_episodes(records[: cfg.trainer.log_episodes], Path(cfg.trainer.output_dir) / "episodes" / f"{tag}.jsonl")
+    m["timing/eval"] = time.perf_counter() - t0
+    tokens = sum(len(t.response_ids) for r in records for t in ([r.planner_turn] if r.planner_turn else []) + r.turns)
+    m["eval/tokens_per_s"] = tokens / max(m["timing/eval"], 1e-9)
+    return m
 
 
 def run_eval(checkpoint: str | None, split: str | None = None, tasks: int | None = None, out: str | None = None,
              overrides: list[str] = (), config: str | None = None) -> dict[str, float]:
     """Evaluate a training checkpoint, or (with `config`) the model at `model.path` as it is (zero-shot)."""
-    from himac.driver import Trainer
+    from himac.launch import launch
 
     if config is not None:
         cfg = load_config(config, list(overrides))
@@ -35,14 +63,15 @@ def run_eval(checkpoint: str | None, split: str | None = None, tasks: int | None
     cfg = replace(cfg, trainer=replace(cfg.trainer, output_dir=str(results_dir / "eval")))
     validate(cfg)
     preflight(cfg)  # before any Ray work
-    trainer = Trainer(cfg)
-    trainer.setup(with_learners=False)
+    train_split, eval_split = splits_of(cfg.env.name, cfg.env.train_split, cfg.env.eval_split)
+    cluster = launch(cfg, learners=False)
     try:
-        metrics = trainer.evaluate()
+        metrics = evaluate(cluster, TaskSampler(cfg.trainer.seed, train_split, eval_split))
     finally:
-        trainer.shutdown()
-    result = {"checkpoint": str(source), "split": cfg.env.eval_split, **metrics}
-    path = Path(out) if out else results_dir / f"eval_{cfg.env.eval_split}.json"
+        cluster.shutdown()
+    split = eval_split or "held-out seeds"
+    result = {"checkpoint": str(source), "split": split, **metrics}
+    path = Path(out) if out else results_dir / f"eval_{(eval_split or 'held_out')}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2))
     print(format_table(result))

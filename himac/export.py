@@ -3,7 +3,7 @@
 Writes `Y/executor/` and `Y/planner/`, each a complete model directory (config, safetensors
 weights, tokenizer with its chat template, generation config) that transformers and vLLM
 load with no HiMAC code. In shared-model mode (`model.shared=true`) one network plays both
-roles and the checkpoint holds only `hf_executor/`: `Y/planner/` is then a full copy of the
+levels and the checkpoint holds only `hf_executor/`: `Y/planner/` is then a full copy of the
 same model, so that both paths always exist and serve alone. `Y/export.json` records the
 source checkpoint, its iteration and whether the two directories hold the same weights.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from himac.checkpoint import latest_checkpoint, verify_files
 
-ROLES = ("executor", "planner")
+LEVELS = ("executor", "planner")
 
 
 def export(checkpoint: str | Path, out: str | Path) -> list[Path]:
@@ -25,10 +25,10 @@ def export(checkpoint: str | Path, out: str | Path) -> list[Path]:
     ckpt = resolve_checkpoint(Path(checkpoint))
     verify_files(ckpt)
     out = Path(out)
-    taken = [out / role for role in ROLES if (out / role).exists()]
+    taken = [out / level for level in LEVELS if (out / level).exists()]
     if taken:
         raise FileExistsError(f"export target already exists: {', '.join(map(str, taken))} (remove it first)")
-    sources = {role: ckpt / f"hf_{role}" for role in ROLES}
+    sources = {level: ckpt / f"hf_{level}" for level in LEVELS}
     shared = not sources["planner"].exists()
     if shared:
         sources["planner"] = sources["executor"]
@@ -36,12 +36,12 @@ def export(checkpoint: str | Path, out: str | Path) -> list[Path]:
         check_hf_dir(src)
 
     out.mkdir(parents=True, exist_ok=True)
-    written = [Path(shutil.copytree(src, out / role)) for role, src in sources.items()]
+    written = [Path(shutil.copytree(src, out / level)) for level, src in sources.items()]
     manifest = {
         "checkpoint": str(ckpt.resolve()),
         "iteration": _iteration(ckpt),
         "shared_model": shared,
-        **{role: {"path": role, "source": src.name} for role, src in sources.items()},
+        **{level: {"path": level, "source": src.name} for level, src in sources.items()},
     }
     (out / "export.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return written
@@ -65,7 +65,7 @@ def resolve_checkpoint(path: Path) -> Path:
 
 
 def _iteration(ckpt: Path) -> int | None:
-    """The iteration the driver wrote into the COMPLETE marker."""
+    """The iteration the trainer wrote into the COMPLETE marker."""
     text = (ckpt / "COMPLETE").read_text().strip()
     return int(text) if text.isdigit() else None
 

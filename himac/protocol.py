@@ -1,16 +1,15 @@
-"""Data passed between stages: engine requests/results (rollout) and the `Batch` (learner).
+"""Data passed between stages: engine requests/results (rollout), the train `Batch` and the
+learner's `TokenStats`.
 
-A `Batch` holds tensors that share a leading batch dimension, per-sample non-tensor
-fields (Python lists of equal length: task ids, texts, roles, ...) and free-form `meta`
-(scalars about the whole batch). Every operation keeps the three in step, so a sample's
-tokens, advantage and task id can never drift apart.
+A `Batch` holds tensors that share a leading batch dimension and declares which of them run
+along the sequence; every operation keeps them in step, so a sample's tokens, mask and
+advantage can never drift apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import torch
 
@@ -48,56 +47,43 @@ class GenResult:
 
 @dataclass
 class Batch:
+    """A train batch: tensors that share a leading batch dimension [B, ...].
+
+    `per_position` declares the tensors that run along the sequence, [B, L] (input_ids,
+    attention_mask, loss_mask): a micro-batch cuts exactly those to its longest row. Every
+    other tensor is per sample ([B], or [B, R, K] for the action constraint's allowed tokens).
+    """
+
     tensors: dict[str, torch.Tensor] = field(default_factory=dict)
-    fields: dict[str, list[Any]] = field(default_factory=dict)
-    meta: dict[str, Any] = field(default_factory=dict)
+    per_position: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         sizes = {k: int(v.shape[0]) for k, v in self.tensors.items()}
-        sizes.update({k: len(v) for k, v in self.fields.items()})
         if len(set(sizes.values())) > 1:
             raise ValueError(f"batch members disagree on the batch size: {sizes}")
-        self.fields = {k: list(v) for k, v in self.fields.items()}
+        undeclared = set(self.per_position) - set(self.tensors)
+        if undeclared:
+            raise ValueError(f"per-position fields {sorted(undeclared)} are not in the batch")
+        self.per_position = frozenset(self.per_position)
 
     def __len__(self) -> int:
-        for v in self.tensors.values():
-            return int(v.shape[0])
-        for v in self.fields.values():
-            return len(v)
-        return 0
+        return next((int(v.shape[0]) for v in self.tensors.values()), 0)
 
-    def __getitem__(self, key: str) -> Any:
-        return self.tensors[key] if key in self.tensors else self.fields[key]
+    def __getitem__(self, key: str) -> torch.Tensor:
+        return self.tensors[key]
 
     def __contains__(self, key: str) -> bool:
-        return key in self.tensors or key in self.fields
+        return key in self.tensors
 
     def select(self, indices: Sequence[int] | torch.Tensor) -> Batch:
         """Samples at `indices` (in that order, repeats allowed)."""
         idx = torch.as_tensor(indices, dtype=torch.long)
-        pos = idx.tolist()
-        return Batch(
-            {k: v[idx] for k, v in self.tensors.items()},
-            {k: [v[i] for i in pos] for k, v in self.fields.items()},
-            dict(self.meta),
-        )
+        return Batch({k: v[idx] for k, v in self.tensors.items()}, self.per_position)
 
-    @staticmethod
-    def concat(batches: Sequence[Batch]) -> Batch:
-        """Stack batches with the same keys; meta comes from the first."""
-        if not batches:
-            raise ValueError("concat of no batches")
-        keys_t, keys_f = set(batches[0].tensors), set(batches[0].fields)
-        for b in batches[1:]:
-            if set(b.tensors) != keys_t or set(b.fields) != keys_f:
-                raise ValueError(
-                    f"concat: keys differ: {sorted(keys_t | keys_f)} vs {sorted(set(b.tensors) | set(b.fields))}"
-                )
-        return Batch(
-            {k: torch.cat([b.tensors[k] for b in batches]) for k in keys_t},
-            {k: [x for b in batches for x in b.fields[k]] for k in keys_f},
-            dict(batches[0].meta),
-        )
+    def cut(self, length: int) -> Batch:
+        """The per-position tensors cut to their first `length` positions (the rest unchanged)."""
+        return Batch({k: v[:, :length] if k in self.per_position else v for k, v in self.tensors.items()},
+                     self.per_position)
 
     def chunk(self, n: int) -> list[Batch]:
         """Split into `n` contiguous parts (sizes differ by at most one; empty parts dropped)."""
@@ -107,39 +93,37 @@ class Batch:
         bounds = [size * i // n for i in range(n + 1)]
         return [self.select(range(a, b)) for a, b in zip(bounds, bounds[1:]) if b > a]
 
-    def micro_batches(self, size: int) -> Iterator[Batch]:
-        """Consecutive micro-batches of at most `size` samples."""
-        if size < 1:
-            raise ValueError(f"micro-batch size must be >= 1, got {size}")
-        for start in range(0, len(self), size):
-            yield self.select(range(start, min(start + size, len(self))))
-
-    def repeat(self, times: int, interleave: bool = True) -> Batch:
-        """Repeat every sample: interleaved gives a,a,b,b; otherwise a,b,a,b."""
-        n = len(self)
-        if interleave:
-            idx = torch.arange(n).repeat_interleave(times)
-        else:
-            idx = torch.arange(n).repeat(times)
-        return self.select(idx)
-
     def pad_to_divisor(self, divisor: int) -> tuple[Batch, int]:
-        """Pad (by repeating leading samples) so len is a multiple of `divisor`.
-
-        Returns the padded batch and the pad count for `unpad`; used to split work evenly
-        over data-parallel ranks.
-        """
+        """Pad (by repeating leading samples) so len is a multiple of `divisor`; returns the pad count
+        too (used to split work evenly over data-parallel ranks)."""
         n = len(self)
         if n == 0:
             raise ValueError("cannot pad an empty batch")
         pad = (-n) % divisor
         if pad == 0:
             return self, 0
-        idx = list(range(n)) + [i % n for i in range(pad)]
-        return self.select(idx), pad
-
-    def unpad(self, pad: int) -> Batch:
-        return self if pad == 0 else self.select(range(len(self) - pad))
+        return self.select(list(range(n)) + [i % n for i in range(pad)]), pad
 
     def to(self, device: str | torch.device) -> Batch:
-        return Batch({k: v.to(device) for k, v in self.tensors.items()}, self.fields, self.meta)
+        return Batch({k: v.to(device) for k, v in self.tensors.items()}, self.per_position)
+
+
+@dataclass
+class TokenStats:
+    """The learner's statistics of a batch at its scored response positions, each [B, L] (0 elsewhere):
+    the rollout policy's log-probs (`old_logp`, recomputed), the float loss mask, and when the loss
+    needs them the reference's log-probs, the squared Hellinger deviation and normalised entropy (DGPO)."""
+
+    old_logp: torch.Tensor
+    mask: torch.Tensor
+    ref_logp: torch.Tensor | None = None
+    hellinger: torch.Tensor | None = None
+    norm_entropy: torch.Tensor | None = None
+
+    def select(self, idx: torch.Tensor, length: int) -> TokenStats:
+        """The rows `idx`, cut to the first `length` positions (a micro-batch's view)."""
+        def part(t: torch.Tensor | None) -> torch.Tensor | None:
+            return None if t is None else t[idx, :length]
+
+        return TokenStats(part(self.old_logp), part(self.mask), part(self.ref_logp), part(self.hellinger),
+                          part(self.norm_entropy))

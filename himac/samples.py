@@ -1,14 +1,15 @@
 """From finished episodes to a training batch: advantages per level, then padded tensors.
 
-Pure logic (torch only): `himac.rollout.run_episode` produces `EpisodeRecord`s, this module turns them
+Pure logic (torch only): `himac.episodes.run_episode` produces `EpisodeRecord`s, this module turns them
 into `TrainSample`s with advantages (HiMAC's planner and executor groups, or a flat
-agent's) and packs them into a `Batch` for the learner.
+agent's; or, for the warm start, the expert's turns as they are) and packs them into a
+`Batch` for the learner.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 
@@ -16,26 +17,9 @@ from himac.agent.constraints import ActionTrie
 from himac.agent.episode import Turn
 from himac.algorithms import advantages as adv
 from himac.protocol import Batch
+from himac.records import EpisodeRecord
 
-
-@dataclass
-class EpisodeRecord:
-    """One finished (or aborted) episode: its blueprint, the planner's turn, the executor's turns."""
-
-    task_id: str
-    task_type: str
-    blueprint: list[str]
-    planner_turn: Turn | None = None
-    turns: list[Turn] = field(default_factory=list)
-    episode_return: float = 0.0
-    won: bool = False
-    steps: int = 0
-    invalid: int = 0
-    subgoal_completion: float = 0.0
-    aborted: bool = False
-    abort_reason: str = ""
-    score: float | None = None  # WebShop's raw score
-    truncated_prompts: int = 0  # prompts shortened to fit rollout.max_model_len
+PLANNER_ESTIMATORS = ("grpo", "grpo_no_std", "rloo")  # episode-level: a blueprint is one decision per episode
 
 
 @dataclass
@@ -43,7 +27,7 @@ class TrainSample:
     prompt_ids: list[int]
     response_ids: list[int]
     advantage: float
-    role: str  # "planner" | "executor"
+    level: str  # "planner" | "executor"
     allowed: list[list[int]] | None = None  # per response token: the tokens the constraint allowed there
     weight: float = 1.0  # how many identical samples this one stands for (`merge_duplicates`)
 
@@ -51,19 +35,21 @@ class TrainSample:
 def _episode_advantages(returns: list[float], groups: Sequence, estimator: str) -> list[float]:
     if not returns:
         return []
-    fn = adv.ESTIMATORS.get(estimator, adv.ESTIMATORS["grpo_no_std" if estimator.endswith("_no_std") else "grpo"])
-    return fn(torch.tensor(returns, dtype=torch.float), list(groups)).tolist()
+    return adv.ESTIMATORS[estimator](torch.tensor(returns, dtype=torch.float), list(groups)).tolist()
 
 
 def planner_samples(records: list[EpisodeRecord], estimator: str) -> list[TrainSample]:
-    """HiMAC macro level: blueprints of one task compete on the frozen executor's return."""
+    """HiMAC macro level: blueprints of one task compete on the frozen executor's return
+    (`estimator`: one of PLANNER_ESTIMATORS, `algorithm.planner_adv_estimator`)."""
+    if estimator not in PLANNER_ESTIMATORS:
+        raise ValueError(f"the planner's advantage estimator must be one of {PLANNER_ESTIMATORS}, got {estimator!r}")
     eps = [r for r in records if r.planner_turn is not None and not r.aborted]
     a = _episode_advantages([r.episode_return for r in eps], [r.task_id for r in eps], estimator)
     return [TrainSample(r.planner_turn.prompt_ids, r.planner_turn.response_ids, x, "planner") for r, x in zip(eps, a)]
 
 
-def executor_samples(records: list[EpisodeRecord], estimator: str, *, gamma: float = 0.95, omega: float = 1.0,
-                     normalize_by_turns: bool = False) -> list[TrainSample]:
+def executor_samples(records: list[EpisodeRecord], estimator: str, *, gamma: float, omega: float,
+                     normalize_by_turns: bool) -> list[TrainSample]:
     """HiMAC micro level: executions under one (task, blueprint) compete; every turn gets its
     episode's advantage (GiGPO adds a step term over identical anchor states).
 
@@ -99,13 +85,30 @@ def executor_samples(records: list[EpisodeRecord], estimator: str, *, gamma: flo
             for r, vs in zip(eps, values) for t, v in zip(r.turns, vs)]
 
 
+def sft_samples(records: list[EpisodeRecord]) -> tuple[list[TrainSample], int]:
+    """The warm start's behaviour-cloning samples: every recorded turn of the expert's episodes
+    (advantage 0: the SFT loss reads only the tokens). A constrained turn whose expert response
+    is not one of the constraint's choices cannot be learned under it: it is left out and
+    counted (the second value)."""
+    samples, inexpressible = [], 0
+    for r in records:
+        if r.planner_turn is not None:
+            samples.append(TrainSample(r.planner_turn.prompt_ids, r.planner_turn.response_ids, 0.0, "planner"))
+        for t in r.turns:
+            if t.constraint is not None and t.response_ids not in t.constraint:
+                inexpressible += 1
+                continue
+            samples.append(TrainSample(t.prompt_ids, t.response_ids, 0.0, "executor", allowed_tokens(t)))
+    return samples, inexpressible
+
+
 def allowed_tokens(turn: Turn) -> list[list[int]] | None:
     """The constraint's allowed set at each response position of a constrained turn (else None)."""
     return ActionTrie(turn.constraint).allowed_per_position(turn.response_ids) if turn.constraint else None
 
 
 def merge_duplicates(samples: list[TrainSample]) -> list[TrainSample]:
-    """Merge samples with the same prompt, response and role into weighted ones — exactly.
+    """Merge samples with the same prompt, response and level into weighted ones — exactly.
 
     Episodes of one group revisit the same states (every rollout of a task starts from the
     same observation), so many turns are identical (prompt, response) pairs. For a fixed
@@ -118,18 +121,18 @@ def merge_duplicates(samples: list[TrainSample]) -> list[TrainSample]:
     merged: dict[tuple, list[TrainSample]] = {}
     for s in samples:
         allowed = None if s.allowed is None else tuple(map(tuple, s.allowed))
-        key = (tuple(s.prompt_ids), tuple(s.response_ids), s.role, allowed, s.advantage >= 0)
+        key = (tuple(s.prompt_ids), tuple(s.response_ids), s.level, allowed, s.advantage >= 0)
         merged.setdefault(key, []).append(s)
     out = []
     for same in merged.values():
         weight = sum(s.weight for s in same)
         advantage = sum(s.advantage * s.weight for s in same) / weight
-        out.append(TrainSample(same[0].prompt_ids, same[0].response_ids, advantage, same[0].role,
+        out.append(TrainSample(same[0].prompt_ids, same[0].response_ids, advantage, same[0].level,
                                same[0].allowed, weight))
     return out
 
 
-def to_batch(samples: list[TrainSample], pad_id: int, *, dgpo_roles: set[str] = frozenset()) -> Batch:
+def to_batch(samples: list[TrainSample], pad_id: int, *, dgpo_levels: set[str] = frozenset()) -> Batch:
     """Right-padded [B, L] tensors; loss_mask marks the response tokens that carry a decision.
 
     Constrained samples add `allowed` [B, R, K] (the allowed token ids at response position r,
@@ -150,7 +153,7 @@ def to_batch(samples: list[TrainSample], pad_id: int, *, dgpo_roles: set[str] = 
         "input_ids": ids, "attention_mask": attn, "loss_mask": loss_mask,
         "advantages": torch.tensor([s.advantage for s in samples], dtype=torch.float),
         "weights": torch.tensor([s.weight for s in samples], dtype=torch.float),
-        "use_dgpo": torch.tensor([s.role in dgpo_roles for s in samples]),
+        "use_dgpo": torch.tensor([s.level in dgpo_levels for s in samples]),
     }
     if any(s.allowed is not None for s in samples):
         resp = max(len(s.response_ids) for s in samples)
@@ -161,12 +164,12 @@ def to_batch(samples: list[TrainSample], pad_id: int, *, dgpo_roles: set[str] = 
                 allowed[i, j, : len(a)] = torch.tensor(a)
         tensors["allowed"] = allowed
         tensors["response_start"] = torch.tensor([len(s.prompt_ids) for s in samples])
-    return Batch(tensors, {"role": [s.role for s in samples]})
+    return Batch(tensors, per_position={"input_ids", "attention_mask", "loss_mask"})
 
 
 def shard(batch: Batch, ranks: int) -> list[Batch]:
     """Equal shards for data-parallel ranks; padding duplicates carry no loss."""
     padded, pad = batch.pad_to_divisor(ranks)
     if pad:
-        padded.tensors["loss_mask"][len(batch):] = 0
+        padded["loss_mask"][len(batch):] = 0
     return padded.chunk(ranks)

@@ -172,9 +172,10 @@ def expert_corpus(env_name: str, episodes: int, seed: int = 0) -> list[str]:
     single tokens, which a tiny random-init model copies far more easily than byte pieces."""
     import gymnasium
 
-    from envs import ENV_IDS
+    from envs import ENV_IDS, task_splits
 
-    kwargs = {} if env_name == "sokoban" else {"split": "train"}
+    splits = task_splits(env_name)
+    kwargs = {} if splits is None else {"split": splits["train"]}
     env = gymnasium.make(ENV_IDS[env_name], **kwargs).unwrapped
     texts = []
     for i in range(episodes):
@@ -301,9 +302,12 @@ def make_tiny_model(
 
 def _env_episodes(text: str) -> tuple[str, int]:
     """'webshop:400' -> ('webshop', 400), for --expert-corpus."""
+    from envs import ENV_IDS
+
     name, _, episodes = text.partition(":")
-    if name not in ("sokoban", "alfworld", "webshop") or not episodes.isdigit() or int(episodes) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected ENV:EPISODES with ENV sokoban|alfworld|webshop, e.g. webshop:400")
+    if name not in ENV_IDS or not episodes.isdigit() or int(episodes) < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected ENV:EPISODES with ENV {'|'.join(ENV_IDS)}, e.g. webshop:400")
     return name, int(episodes)
 
 

@@ -8,15 +8,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from himac.algorithms.advantages import (
-    ESTIMATORS,
-    broadcast_to_turns,
-    gigpo,
-    grpo,
-    hierarchical,
-    reinforce_pp,
-    rloo,
-)
+from himac.algorithms.advantages import ESTIMATORS, gigpo, grpo, reinforce_pp, rloo
 
 SQRT_HALF = math.sqrt(0.5)
 
@@ -112,33 +104,6 @@ def test_gigpo_default_gamma_and_empty_episode():
     # Returns 1 + 0.95 and 1 share the step group (0, "a"): centred +-0.475; episode term 0.
     torch.testing.assert_close(adv[0], torch.tensor([0.475, -0.475]))
     assert adv[1].shape == (0,)
-
-
-def test_hierarchical_planner_and_executor_groups():
-    planner_returns = torch.tensor([1.0, 0.0, 0.5, 1.0, 1.0])
-    tasks = ["t1", "t1", "t1", "t2", "t2"]
-    executor_returns = torch.tensor([1.0, 0.0, 1.0, 0.0, 0.0, 1.0])
-    executor_tasks = ["t1", "t1", "t2", "t1", "t1", "t1"]
-    blueprints = ["b0", "b0", "b0", "b1", "b1", "b1"]
-    out = hierarchical(
-        planner_returns, tasks, executor_returns, executor_tasks, blueprints, norm_by_std=False
-    )
-    torch.testing.assert_close(out.planner, torch.tensor([0.5, -0.5, 0.0, 0.0, 0.0]))
-    # (t1,b0) = [1, 0]; (t2,b0) = [1] alone despite sharing the blueprint id; (t1,b1) = [0, 0, 1].
-    torch.testing.assert_close(out.executor, torch.tensor([0.5, -0.5, 0.0, -1 / 3, -1 / 3, 2 / 3]))
-    with_std = hierarchical(planner_returns, tasks, executor_returns, executor_tasks, blueprints)
-    torch.testing.assert_close(with_std.planner, torch.tensor([1.0, -1.0, 0.0, 0.0, 0.0]), atol=1e-5, rtol=0)
-
-
-def test_hierarchical_accepts_an_empty_level():
-    out = hierarchical(torch.tensor([1.0, 0.0]), [0, 0], torch.zeros(0), [], [])
-    torch.testing.assert_close(out.planner, torch.tensor([SQRT_HALF, -SQRT_HALF]), atol=1e-5, rtol=0)
-    assert out.executor.shape == (0,)
-
-
-def test_broadcast_to_turns():
-    adv = broadcast_to_turns(torch.tensor([0.5, -0.5]), [0, 0, 1, 0, 1])
-    torch.testing.assert_close(adv, torch.tensor([0.5, 0.5, -0.5, 0.5, -0.5]))
 
 
 def test_estimator_registry_names():

@@ -4,6 +4,7 @@ import pytest
 
 from himac.agent import (
     ExecutorEpisode,
+    Turn,
     executor_prompt,
     format_blueprint,
     parse_action,
@@ -303,7 +304,7 @@ def _step(episode, response, obs, reward=0.0, *, terminated=False, truncated=Fal
 
 
 def test_sub_done_advances_the_subgoal_and_resets_the_history():
-    ep = ExecutorEpisode("put an apple in the fridge", "obs 0", ["look"], subgoals=list(PLAN))
+    ep = ExecutorEpisode("put an apple in the fridge", "obs 0", ["look"], subgoals=list(PLAN), subgoal_budget=10)
     assert _step(ep, "<think>x</think><action>Go to table 1</action>", "obs 1") == "go to table 1"
     assert (ep.active, ep.segment_steps, ep.history) == (0, 1, [("obs 0", "go to table 1")])
     assert ep.admissible == ["look", "go to fridge 1"]
@@ -318,7 +319,7 @@ def test_sub_done_advances_the_subgoal_and_resets_the_history():
 
 
 def test_temporal_mask_shows_only_the_current_segment_within_k():
-    ep = ExecutorEpisode("t", "o0", subgoals=["a", "b"])
+    ep = ExecutorEpisode("t", "o0", subgoals=["a", "b"], subgoal_budget=10)
     _step(ep, "<sub_done><action>x0</action>", "o1")
     for i in range(1, 4):
         _step(ep, f"<action>x{i}</action>", f"o{i + 1}")
@@ -352,7 +353,7 @@ def test_sub_done_disabled_ignores_the_marker():
 
 
 def test_invalid_penalty_accounting_and_flags():
-    ep = ExecutorEpisode("t", "o", subgoals=["a", "b"])
+    ep = ExecutorEpisode("t", "o", subgoals=["a", "b"], subgoal_budget=10)
     _step(ep, "<action>up</action>", "o", reward=-0.1)
     _step(ep, "<sub_done> no tags", "o", reward=-0.1)
     _step(ep, "<action>fly</action>", "o", reward=0.0, action_valid=False)
@@ -367,7 +368,7 @@ def test_invalid_penalty_accounting_and_flags():
 
 
 def test_custom_penalty_truncation_and_empty_blueprint():
-    ep = ExecutorEpisode("push the box", "o")
+    ep = ExecutorEpisode("push the box", "o", subgoal_budget=10)
     assert ep.plan == ["push the box"] and ep.completed == [False]
     ep.next_prompt()
     ep.record("garbage")
@@ -378,7 +379,7 @@ def test_custom_penalty_truncation_and_empty_blueprint():
 
 
 def test_compact_style_record_is_prefix_aware():
-    ep = ExecutorEpisode("t", SOKOBAN_6X6, subgoals=["reach the box"])
+    ep = ExecutorEpisode("t", SOKOBAN_6X6, subgoals=["reach the box"], subgoal_budget=10)
     assert ep.next_prompt("compact").endswith("<action>")
     assert ep.record("up</action><sub_done>\n") == "up"
     ep.observe(SOKOBAN_6X6, -0.1, False, False, {})
@@ -386,7 +387,7 @@ def test_compact_style_record_is_prefix_aware():
 
 
 def test_abort_and_call_order_checks():
-    ep = ExecutorEpisode("t", "o")
+    ep = ExecutorEpisode("t", "o", subgoal_budget=10)
     assert ep.valid_action_ratio == 1.0 and ep.num_steps == 0
     with pytest.raises(AssertionError):
         ep.record("<action>x</action>")
@@ -402,6 +403,21 @@ def test_abort_and_call_order_checks():
         ep.next_prompt()
     with pytest.raises(ValueError, match="subgoal_budget"):
         ExecutorEpisode("t", "o", subgoal_budget=0)
+
+
+def test_subgoal_budget_has_no_default_of_its_own():
+    """The budget is the run's `agent.subgoal_budget`: the caller must say it (None: no fallback)."""
+    with pytest.raises(TypeError, match="subgoal_budget"):
+        ExecutorEpisode("t", "o", subgoals=["a", "b"])
+    with pytest.raises(TypeError):
+        ExecutorEpisode("t", "o", [], ["a", "b"], True, 5)  # keyword only
+
+
+def test_a_turn_names_everything_after_its_token_ids():
+    turn = Turn([1, 2], [3], response="<action>up</action>", action="up", reward=-0.1)
+    assert (turn.prompt_ids, turn.response_ids, turn.action, turn.constraint) == ([1, 2], [3], "up", None)
+    with pytest.raises(TypeError):
+        Turn([1, 2], [3], "<action>up</action>")
 
 
 def test_model_or_env_text_cannot_forge_special_tokens(tiny_model):

@@ -32,7 +32,7 @@ VOLATILE = ("timing/", "perf/")
 
 
 def train(model: str, out: Path, *overrides: str) -> list[dict]:
-    from himac.driver import Trainer
+    from himac.trainer import Trainer
 
     cfg = load_config("configs/debug/sokoban.yaml", [f"model.path={model}", f"trainer.output_dir={out}", *BASE, *overrides])
     Trainer(cfg).train()

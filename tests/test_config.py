@@ -223,6 +223,10 @@ def test_override_without_key_value_is_named(override: str) -> None:
             ["coevolution.hierarchical=false", "coevolution.random_blueprint=true"],
             "coevolution.random_blueprint needs coevolution.hierarchical=true",
         ),
+        (["rollout.sleep_when_idle=true"], "rollout.sleep_when_idle needs GPUs (resources.gpus_per_node > 0)"),
+        (["env.train_split=train"], "env.train_split: sokoban has no task splits"),
+        (["env.eval_split=test"], "env.eval_split: sokoban has no task splits"),
+        (["algorithm.planner_adv_estimator=gigpo"], "algorithm.planner_adv_estimator must be one of grpo|grpo_no_std|rloo"),
     ],
 )
 def test_invalid_values_say_why(overrides: list[str], expected: str) -> None:
@@ -244,8 +248,50 @@ def test_invalid_choices_name_the_allowed_values_and_suggest() -> None:
         "agent.prompt_style",
         "coevolution.planner_scoring",
         "learner.optimizer",
+        "algorithm.planner_adv_estimator",
     ):
         assert f"{key} must be one of" in error(None, [f"{key}=nonsense"])
+
+
+def test_env_names_are_the_registered_envs() -> None:
+    from envs import ENV_IDS
+
+    assert f"env.name must be one of {'|'.join(ENV_IDS)}" in error(None, ["env.name=nonsense"])
+    for name in ENV_IDS:
+        assert load_config(None, [f"env.name={name}"]).env.name == name
+
+
+def test_planner_estimators_are_the_episode_level_ones() -> None:
+    from himac.algorithms.advantages import ESTIMATORS
+
+    assert load_config(None).algorithm.planner_adv_estimator == "grpo"
+    for name in ESTIMATORS:
+        assert load_config(None, [f"algorithm.planner_adv_estimator={name}"]).algorithm.planner_adv_estimator == name
+    message = error(None, ["algorithm.planner_adv_estimator=reinforce_pp"])
+    assert f"algorithm.planner_adv_estimator must be one of {'|'.join(ESTIMATORS)}" in message
+
+
+def test_sleep_when_idle_is_for_gpu_runs_only() -> None:
+    message = error(None, ["rollout.sleep_when_idle=true", "resources.gpus_per_node=0"])
+    assert "rollout.sleep_when_idle needs GPUs" in message and "vLLM has no sleep mode on CPU" in message
+    cfg = load_config(None, ["rollout.sleep_when_idle=true", "resources.gpus_per_node=8"])
+    assert cfg.rollout.sleep_when_idle
+
+
+def test_task_splits_default_to_the_envs_own_and_an_env_without_splits_refuses_them() -> None:
+    for name in ("alfworld", "webshop", "sokoban"):
+        env = load_config(None, [f"env.name={name}"]).env
+        assert (env.train_split, env.eval_split) == (None, None)  # the env's declared defaults
+    assert load_config(None, ["env.name=webshop", "env.eval_split=all"]).env.eval_split == "all"
+    message = error(None, ["env.name=sokoban", "env.train_split=train", "env.eval_split=test"])
+    assert "2 problems" in message
+    assert "env.train_split: sokoban has no task splits (its held-out tasks come from seeds); remove the key" in message
+    assert "env.eval_split: sokoban has no task splits" in message
+
+
+@pytest.mark.parametrize("key", ["model.trust_remote_code", "algorithm.kl_in_reward", "learner.warmup_steps"])
+def test_keys_nothing_reads_are_gone(key: str) -> None:
+    assert f"unknown key '{key}'" in error(None, [f"{key}=1"])
 
 
 def test_phase_lengths_may_be_zero_without_coevolution() -> None:
@@ -346,6 +392,7 @@ def refusal(tiny_model: str, overrides: list[str]) -> str:
             "env.kwargs.data_dir: env 'webshop' rejects its arguments: FileNotFoundError",
         ),
         (["env.name=webshop", "env.eval_split=valid_unseen"], "env.eval_split: env 'webshop' rejects"),
+        (["env.name=webshop", "env.train_split=valid_seen"], "env.train_split: env 'webshop' rejects"),
         (["env.name=webshop", "env.kwargs={goals: robots}"], "env.kwargs.goals: env 'webshop' rejects"),
         (
             ["env.name=alfworld", "env.eval_split=valid_unseen", "env.kwargs={task_types: [juggle]}"],
@@ -361,6 +408,11 @@ def test_values_that_cannot_work_are_refused_naming_the_key(
     tiny_model: str, overrides: list[str], expected: str
 ) -> None:
     assert expected in refusal(tiny_model, overrides)
+
+
+@pytest.mark.parametrize("name", ["webshop", "alfworld"])
+def test_preflight_builds_the_envs_default_splits(tiny_model: str, name: str) -> None:
+    preflight(load_config(None, [f"model.path={tiny_model}", f"env.name={name}"]))  # shipped data, both splits
 
 
 def test_preflight_reports_all_problems_together(tiny_model: str) -> None:
@@ -386,10 +438,10 @@ def test_preflight_reads_positions_of_nested_text_configs(tmp_path: Path) -> Non
 def test_debug_configs_pass_preflight_with_the_tiny_model(tiny_model: str, path: str) -> None:
     cfg = load_config(path, [f"model.path={tiny_model}"])
     data_dir = cfg.env.kwargs.get("data_dir")
-    if data_dir and not (REPO / data_dir).exists():  # generated data (make alfworld-data): refused by name
+    if data_dir and not (REPO / data_dir).exists():  # generated data (make *-data): refused by name
         with pytest.raises(ConfigError, match="env.kwargs.data_dir"):
             preflight(cfg)
-        cfg = load_config(path, [f"model.path={tiny_model}", f"env.kwargs.data_dir={REPO / 'envs/alfworld/data'}"])
+        cfg = load_config(path, [f"model.path={tiny_model}", "env.kwargs.data_dir=null"])  # the shipped data
     preflight(cfg)
 
 

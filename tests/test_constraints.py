@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 import torch
 
+from envs.webshop.env import WebShopEnv, search_query
 from himac.agent import parse_action, response_prefix
-from himac.agent.constraints import ActionTrie, choice_sequences, response_choices, search_query
+from himac.agent.constraints import ActionTrie, choice_sequences, fill_placeholders, response_choices
 
 ALFWORLD = ["go to cabinet 1", "go to cabinet 10", "go to countertop 1", "take apple 1 from countertop 1", "look"]
 
@@ -41,6 +42,21 @@ def test_webshop_search_placeholder_becomes_the_instruction_query():
     assert choices[0] == ["<action>", f"search[{search_query(task)}]", "</action>"]
 
 
+def test_the_placeholder_rule_is_the_envs_declaration(monkeypatch):
+    """The constraint module knows no env: WebShop declares its placeholder and how to fill it, and
+    a placeholder any env declares is filled the same way."""
+    assert WebShopEnv.metadata["action_placeholders"] == {"<your query>": search_query}
+    assert fill_placeholders("go to <your query>", "Find a Red Mug, and price lower than 9.00 dollars") == (
+        "go to find a red mug")
+
+    import envs
+
+    declared = {**envs.action_placeholders(), "<a room>": lambda task: task.split()[-1]}
+    monkeypatch.setattr("himac.agent.constraints.action_placeholders", lambda: declared)
+    choices = response_choices(["go[<a room>]", "look"], "walk to the kitchen", style="verbose", use_sub_done=False)
+    assert [c[1] for c in choices] == ["go[kitchen]", "look"]
+
+
 @pytest.fixture(scope="module")
 def tiny_tok(tiny_model):
     from transformers import AutoTokenizer
@@ -51,7 +67,7 @@ def tiny_tok(tiny_model):
 def test_constrained_generation_stays_in_the_trie_and_is_reproducible(tiny_model, tiny_tok):
     """HF engine, multi-token actions: every sample is one admissible response, forced tokens have
     log-prob 0, and the same seed gives the same sample."""
-    from actors.rollout import RolloutWorker
+    from actors.engines import RolloutWorker
     from himac.protocol import GenRequest
 
     worker = RolloutWorker(tiny_model, "hf", dtype="float32")
@@ -83,15 +99,17 @@ def test_learner_scores_constrained_tokens_under_the_same_mask(tiny_model, tiny_
     from actors.placement import free_port
     from himac.agent.episode import Turn
     from himac.config import load_config
-    from himac.samples import EpisodeRecord, executor_samples, to_batch
+    from himac.records import EpisodeRecord
+    from himac.samples import executor_samples, to_batch
 
     cfg = load_config("configs/debug/sokoban.yaml", ["rollout.restrict_to_admissible=true"])
     lw = LearnerWorker(tiny_model, cfg, master_port=free_port())
     seqs = choice_sequences(response_choices(ALFWORLD, "t", style="compact", use_sub_done=True), tiny_tok)
     prompt = tiny_tok.encode("task: put an apple in the fridge\n<action>", add_special_tokens=False)
     response = seqs[3]  # "go to cabinet 10</action><sub_done>\n"
-    turn = Turn(prompt, response, [0.0] * len(response), constraint=seqs)
-    samples = executor_samples([EpisodeRecord("t", "all", [], None, [turn], episode_return=1.0, steps=1)], "grpo")
+    turn = Turn(prompt, response, constraint=seqs)
+    samples = executor_samples([EpisodeRecord("t", "all", [], None, [turn], episode_return=1.0, steps=1)], "grpo",
+                               gamma=1.0, omega=1.0, normalize_by_turns=False)
     batch = to_batch(samples, tiny_tok.eos_token_id)
     logp, _ = lw._logp_and_entropy(batch.to(lw.device), with_entropy=False)
 

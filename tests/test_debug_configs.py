@@ -27,7 +27,7 @@ EXTRA = {
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("env", ["alfworld", "webshop"])
 def test_debug_config_trains_without_aborts(env, ray_cluster, tiny_model, tmp_path):
-    from himac.driver import Trainer
+    from himac.trainer import Trainer
 
     cfg = load_config(f"configs/debug/{env}.yaml",
                       [f"model.path={tiny_model}", f"trainer.output_dir={tmp_path}", *SHORT, *EXTRA[env]])

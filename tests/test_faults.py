@@ -27,7 +27,7 @@ BASE = [
 
 
 def trainer_for(model: str, out: Path, *overrides: str):
-    from himac.driver import Trainer
+    from himac.trainer import Trainer
 
     return Trainer(load_config("configs/debug/sokoban.yaml",
                                [f"model.path={model}", f"trainer.output_dir={out}", *BASE, *overrides]))
@@ -42,7 +42,7 @@ def iteration_rows(out: Path) -> list[int]:
 def test_a_learner_killed_mid_update_stops_clearly_and_the_run_resumes(ray_cluster, tiny_model, tmp_path, monkeypatch):
     """We stop rather than rebuild the learner group in place (as verl and OpenRLHF do: a dead rank ends
     the job); the checkpoint of the last finished iteration makes `resume=auto` lose one iteration at most."""
-    from himac.driver import Policy
+    from himac.policy import Policy
 
     update, calls = Policy.update, []
 
@@ -64,7 +64,7 @@ def test_a_learner_killed_mid_update_stops_clearly_and_the_run_resumes(ray_clust
 @pytest.mark.timeout(900)
 def test_a_disk_that_fills_during_a_checkpoint_is_named_and_the_previous_one_stays(ray_cluster, tiny_model, tmp_path,
                                                                                    monkeypatch):
-    from himac.driver import Trainer
+    from himac.trainer import Trainer
 
     mount = tmp_path / "disk"
     mount.mkdir()

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 @pytest.mark.timeout(1200)
 def test_held_out_success_rises(ray_cluster, tiny_model, tmp_path):
-    from himac.driver import Trainer
+    from himac.trainer import Trainer
 
     cfg = load_config("configs/debug/sokoban.yaml", [
         f"model.path={tiny_model}", f"trainer.output_dir={tmp_path}", *SMOKE])

@@ -1,60 +1,53 @@
 import pytest
 import torch
 
-from himac.protocol import Batch, reduce_metric
+from himac.protocol import Batch, TokenStats, reduce_metric
 
 
 def make(n=5):
-    return Batch(
-        {"x": torch.arange(n * 2).view(n, 2), "r": torch.arange(n, dtype=torch.float)},
-        {"task": [f"t{i}" for i in range(n)]},
-        {"it": 3},
-    )
+    """x: per position [n, 3]; r: per sample [n]."""
+    return Batch({"x": torch.arange(n * 3).view(n, 3), "r": torch.arange(n, dtype=torch.float)}, per_position={"x"})
 
 
-def test_size_mismatch_is_an_error():
+def test_size_mismatch_and_undeclared_fields_are_errors():
     with pytest.raises(ValueError, match="disagree"):
-        Batch({"x": torch.zeros(3)}, {"task": ["a", "b"]})
+        Batch({"x": torch.zeros(3), "y": torch.zeros(2)})
+    with pytest.raises(ValueError, match=r"per-position fields \['z'\]"):
+        Batch({"x": torch.zeros(3, 2)}, per_position={"z"})
 
 
-def test_select_keeps_tensors_and_fields_in_step():
+def test_select_keeps_samples_in_step_and_the_declaration():
     b = make().select([4, 0, 4])
-    assert b["task"] == ["t4", "t0", "t4"]
-    assert b["r"].tolist() == [4.0, 0.0, 4.0]
-    assert b.meta == {"it": 3}
+    assert b["r"].tolist() == [4.0, 0.0, 4.0] and b["x"][:, 0].tolist() == [12, 0, 12]
+    assert b.per_position == {"x"}
 
 
-def test_concat_and_chunk_roundtrip():
+def test_cut_shortens_only_the_declared_per_position_fields():
+    b = Batch({"x": torch.zeros(2, 5), "allowed": torch.zeros(2, 5, 3), "r": torch.zeros(2)}, per_position={"x"})
+    c = b.cut(2)
+    assert c["x"].shape == (2, 2) and c["allowed"].shape == (2, 5, 3)  # same shape, but not per position
+
+
+def test_chunk_covers_everything_once():
     b = make(7)
     parts = b.chunk(3)
     assert [len(p) for p in parts] == [2, 2, 3]
-    back = Batch.concat(parts)
-    assert back["task"] == b["task"] and torch.equal(back["x"], b["x"])
-    with pytest.raises(ValueError, match="keys differ"):
-        Batch.concat([b, Batch({"x": b["x"]}, {"task": b["task"]})])
+    assert torch.equal(torch.cat([p["x"] for p in parts]), b["x"])
 
 
-def test_micro_batches_cover_everything_once():
-    b = make(7)
-    mbs = list(b.micro_batches(3))
-    assert [len(m) for m in mbs] == [3, 3, 1]
-    assert sum((m["task"] for m in mbs), []) == b["task"]
-
-
-def test_repeat_interleaved_and_tiled():
-    b = make(2)
-    assert b.repeat(3)["task"] == ["t0", "t0", "t0", "t1", "t1", "t1"]
-    assert b.repeat(2, interleave=False)["task"] == ["t0", "t1", "t0", "t1"]
-
-
-def test_pad_to_divisor_and_unpad():
+def test_pad_to_divisor():
     b = make(5)
     p, pad = b.pad_to_divisor(4)
-    assert len(p) == 8 and pad == 3 and p["task"][5:] == ["t0", "t1", "t2"]
-    u = p.unpad(pad)
-    assert u["task"] == b["task"] and torch.equal(u["x"], b["x"])
+    assert len(p) == 8 and pad == 3 and p["r"][5:].tolist() == [0.0, 1.0, 2.0]
     same, zero = b.pad_to_divisor(5)
     assert same is b and zero == 0
+
+
+def test_token_stats_select_rows_and_cut_positions():
+    t = torch.arange(12.0).view(3, 4)
+    st = TokenStats(t, t > 5, ref_logp=-t).select(torch.tensor([2, 0]), 2)
+    assert st.old_logp.tolist() == [[8.0, 9.0], [0.0, 1.0]] and st.ref_logp.tolist() == [[-8.0, -9.0], [0.0, -1.0]]
+    assert st.hellinger is None and st.mask.tolist() == [[True, True], [False, False]]
 
 
 def test_metrics_combine_by_mean_except_max_keys():

@@ -66,7 +66,7 @@ class _Actor:
     def __init__(self, ray, path: str, backend: str) -> None:
         from transformers import AutoTokenizer
 
-        from actors.rollout import RolloutWorker
+        from actors.engines import RolloutWorker
 
         self.ray = ray
         self.actor = ray.remote(RolloutWorker).options(num_cpus=0.5).remote(
@@ -80,7 +80,7 @@ class _Actor:
 @pytest.fixture(scope="module")
 def worker(request, real_model, ray_cluster):
     """One RolloutWorker per backend: HF in this process, vLLM in a Ray actor."""
-    from actors.rollout import RolloutWorker
+    from actors.engines import RolloutWorker
 
     if request.param == "vllm":
         w = _Actor(ray_cluster, real_model, "vllm")
@@ -150,7 +150,7 @@ def test_one_himac_iteration_per_phase_with_dgpo_on_the_real_model(real_model, r
     """Free text, chat template, ALFWorld (child processes), real vLLM + DeepSpeed: phase A then
     phase B with DGPO on both levels; no episode aborted, weights reach vLLM exactly (tied lm_head)."""
     from himac.config import load_config
-    from himac.driver import Trainer
+    from himac.trainer import Trainer
 
     cfg = load_config("configs/debug/alfworld.yaml", [f"model.path={real_model}", f"trainer.output_dir={tmp_path}",
                                                        *REAL_RUN])
@@ -176,8 +176,9 @@ def round_trip(cfg, real_model: str, run: Path) -> None:
 
     from actors.weight_sync import max_logprob_diff
     from himac.checkpoint import latest_checkpoint
-    from himac.driver import Trainer
     from himac.export import export
+    from himac.launch import launch
+    from himac.trainer import Trainer
 
     ckpt = latest_checkpoint(run)
     export(run, run / "exported")
@@ -195,13 +196,13 @@ def round_trip(cfg, real_model: str, run: Path) -> None:
     exported = logp.gather(-1, ids[0, 1:, None])[len(prompt_ids) - 1:, 0].tolist()
 
     trainer = Trainer(cfg)
-    trainer.setup()
+    trainer.cluster = launch(cfg)
     try:
         assert trainer.load(ckpt) == 1
-        policy = trainer.policies["executor"]
+        policy = trainer.cluster.models.policies["executor"]
         learner, engine = ray.get([policy.learners[0].score.remote(prompt_ids, response_ids),
-                                   policy.rollouts[0].score.remote(prompt_ids, response_ids)], timeout=600)
+                                   policy.engines[0].score.remote(prompt_ids, response_ids)], timeout=600)
     finally:
-        trainer.shutdown()
+        trainer.cluster.shutdown()
     assert max_logprob_diff(learner, exported) <= 1e-4
     assert max_logprob_diff(engine, exported) <= 1e-3

@@ -24,7 +24,7 @@ SMALL = [
 
 
 def run(tmp_path: Path, model: str, *overrides: str) -> list[dict]:
-    from himac.driver import Trainer
+    from himac.trainer import Trainer
 
     cfg = load_config("configs/debug/sokoban.yaml",
                       [f"model.path={model}", f"trainer.output_dir={tmp_path}", *SMALL, *overrides])
@@ -104,7 +104,7 @@ def test_rollout_backends_agree_and_generate(ray_cluster, tiny_model):
     """hf and vLLM give the same log-probs for the same tokens; greedy generations match."""
     import ray
 
-    from actors.rollout import RolloutWorker
+    from actors.engines import RolloutWorker
     from himac.protocol import GenRequest
 
     hf = ray.remote(RolloutWorker).options(num_cpus=0.5).remote(tiny_model, "hf", dtype="float32")
@@ -137,21 +137,23 @@ def test_rollout_backends_agree_and_generate(ray_cluster, tiny_model):
 def _runner(ray, tiny_model, fault: str, rollout_cls=None, **env_kwargs):
     from transformers import AutoTokenizer
 
+    from actors.engines import RolloutWorker
     from actors.env_worker import EnvWorker, max_concurrency
-    from actors.rollout import RolloutWorker
-    from himac.rollout import Rollout
+    from himac.episodes import EpisodeRunner
 
     class PidEnvWorker(EnvWorker):
         def pid(self) -> int:
             return os.getpid()
 
-    cfg = load_config("configs/debug/sokoban.yaml", ["rollout.restrict_to_admissible=true", "env.step_timeout_s=3"])
+    cfg = load_config("configs/debug/sokoban.yaml", ["rollout.restrict_to_admissible=true", "env.step_timeout_s=3",
+                                                     "env.envs_per_worker=4"])
     rollout = ray.remote(rollout_cls or RolloutWorker).options(num_cpus=0.25).remote(tiny_model, "hf", dtype="float32")
     env = ray.remote(PidEnvWorker).options(num_cpus=0.25, max_restarts=3, max_concurrency=max_concurrency(4)).remote(
         "himac/Faulty-v0", 4, {"fault": fault, "fault_seed": 1, "fault_step": 2, "max_steps": 5, **env_kwargs},
         step_timeout_s=3)
     tok = AutoTokenizer.from_pretrained(tiny_model)
-    return Rollout(cfg, tok, {"executor": [rollout], "planner": [rollout]}, [env], envs_per_worker=4), [rollout, env]
+    runner = EpisodeRunner(cfg, tok, {"executor": [rollout]}, {"planner": "executor", "executor": "executor"}, [env])
+    return runner, [rollout, env]
 
 
 @pytest.mark.timeout(600)
@@ -159,14 +161,14 @@ def _runner(ray, tiny_model, fault: str, rollout_cls=None, **env_kwargs):
 def test_env_fault_aborts_episode_and_run_continues(ray_cluster, tiny_model, fault):
     """A killed env worker (crash), a hung env (timeout) or a raising env aborts exactly the
     affected episodes; they are returned and counted, and the next rollout works."""
-    from himac.driver import episode_metrics
-    from himac.rollout import EpisodeSpec, Sampling
+    from himac.episodes import EpisodeSpec, Sampling
+    from himac.records import episode_metrics
+    from himac.tasks import Task
 
     runner, actors = _runner(ray_cluster, tiny_model, fault)
     try:
-        specs = [EpisodeSpec({"task_id": f"t{s}", "seed": s, "options": None, "split_kwargs": {}}, [], Sampling(1.0),
-                             seed=s) for s in range(4)]
-        records = runner.run(specs)
+        specs = [EpisodeSpec(Task(f"t{s}", s), [], Sampling(1.0), seed=s) for s in range(4)]
+        records = runner.run(specs).records
         assert len(records) == 4
         aborted = [r.task_id for r in records if r.aborted]
         if fault == "crash":  # the whole worker died: every episode it hosted is aborted
@@ -174,7 +176,7 @@ def test_env_fault_aborts_episode_and_run_continues(ray_cluster, tiny_model, fau
         else:
             assert aborted == ["t1"]
         assert episode_metrics(records, "train")["train/aborted"] == len(aborted)
-        again = runner.run([s for s in specs if s.task["seed"] != 1])  # the worker / env was restarted
+        again = runner.run([s for s in specs if s.task.seed != 1]).records  # the worker / env was restarted
         assert len(again) == 3 and not any(r.aborted for r in again)
     finally:
         for a in actors:
@@ -185,8 +187,9 @@ def test_env_fault_aborts_episode_and_run_continues(ray_cluster, tiny_model, fau
 def test_episodes_do_not_wait_for_a_slow_env(ray_cluster, tiny_model):
     """Asynchronous stepping: while one env takes 2 s per step, the other episodes hosted by the
     same env worker keep taking turns (their generations go out before the slow step is back)."""
-    from actors.rollout import RolloutWorker
-    from himac.rollout import EpisodeSpec, Sampling
+    from actors.engines import RolloutWorker
+    from himac.episodes import EpisodeSpec, Sampling
+    from himac.tasks import Task
 
     class RecordingRolloutWorker(RolloutWorker):
         """Records when each generate call arrived and which requests (by seed) it carried."""
@@ -203,9 +206,8 @@ def test_episodes_do_not_wait_for_a_slow_env(ray_cluster, tiny_model):
     runner, actors = _runner(ray_cluster, tiny_model, "slow", rollout_cls=RecordingRolloutWorker, delay_s=2.0,
                              fault_step=1, min_pulls=2)  # every step of seed 1 is slow; no room is won in one step
     try:
-        specs = [EpisodeSpec({"task_id": f"t{s}", "seed": s, "options": None, "split_kwargs": {}}, [], Sampling(1.0),
-                             seed=s) for s in range(4)]
-        records = runner.run(specs)
+        specs = [EpisodeSpec(Task(f"t{s}", s), [], Sampling(1.0), seed=s) for s in range(4)]
+        records = runner.run(specs).records
         assert not any(r.aborted for r in records) and all(r.steps >= 2 for r in records)
         calls = ray_cluster.get(actors[0].log.remote(), timeout=60)
         # the slow episode's (seed 1) second turn (request seed 1001) waits for its 2-second first step
@@ -265,20 +267,20 @@ def test_a_stopped_env_worker_is_detected_killed_and_replaced(ray_cluster, tiny_
     import os
     import signal
 
-    from himac.rollout import EpisodeSpec, Sampling
+    from himac.episodes import EpisodeSpec, Sampling
+    from himac.tasks import Task
 
     runner, actors = _runner(ray_cluster, tiny_model, "raise", fault_seed=-1)
     runner.cfg.env.reset_timeout_s = 1.0
     pid = ray_cluster.get(actors[1].pid.remote(), timeout=60)
-    specs = [EpisodeSpec({"task_id": f"t{s}", "seed": s, "options": None, "split_kwargs": {}}, [], Sampling(1.0),
-                         seed=s) for s in range(4)]
+    specs = [EpisodeSpec(Task(f"t{s}", s), [], Sampling(1.0), seed=s) for s in range(4)]
     try:
         os.kill(pid, signal.SIGSTOP)
         start = time.monotonic()
-        records = runner.run(specs)
+        records = runner.run(specs).records
         assert time.monotonic() - start < 60
         assert all(r.aborted and "silent" in r.abort_reason for r in records)
-        again = runner.run(specs)
+        again = runner.run(specs).records
         assert not any(r.aborted for r in again)
     finally:
         for a in actors:
@@ -290,17 +292,19 @@ def test_a_killed_rollout_worker_is_restarted_resynced_and_the_iteration_complet
     """The engine dies between iterations: Ray restarts it with the weights on disk, its first
     generation reports a stale weights version, the driver gives it the current weights (parity
     probe) and runs the rollout again; training goes on."""
-    from himac.driver import Trainer
+    from himac.trainer import Trainer
 
     cfg = load_config("configs/debug/sokoban.yaml", [f"model.path={tiny_model}", f"trainer.output_dir={tmp_path}",
                                                      *SMALL, "rollout.backend=hf", "coevolution.hierarchical=false"])
+    from himac.launch import launch
+
     trainer = Trainer(cfg)
-    trainer.setup()
+    trainer.cluster = launch(cfg)
     try:
         first = trainer.iteration(0)
-        ray_cluster.kill(trainer.policies["executor"].rollouts[0], no_restart=False)  # it comes back with the disk weights
+        ray_cluster.kill(trainer.cluster.models.policies["executor"].engines[0], no_restart=False)  # back with disk weights
         second = trainer.iteration(1)
         assert first["rollout/engine_restarts"] == 0 and second["rollout/engine_restarts"] == 1
         assert second["train/aborted"] == 0 and second["sync/logprob_max_abs_diff"] < 1e-3
     finally:
-        trainer.shutdown()
+        trainer.cluster.shutdown()

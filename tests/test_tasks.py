@@ -1,20 +1,31 @@
-"""Task draws of the driver: training, warm start and held-out tasks (pure logic)."""
+"""Task draws: training, warm start and held-out tasks (pure logic)."""
 
-from himac.driver import TaskSampler
+from himac.tasks import EVAL_SEED_OFFSET, Task, TaskSampler
+
+
+def test_training_draws_depend_only_on_seed_and_iteration():
+    a, b = TaskSampler(0, "train", "test"), TaskSampler(0, "train", "test")
+    assert a.train(3, 4) == b.train(3, 4) and a.train(3, 4) != a.train(4, 4)
+    assert all(t.split == "train" and t.seed < EVAL_SEED_OFFSET and t.task_id == f"train:{t.seed}" for t in a.train(3, 4))
+    assert TaskSampler(1, "train", "test").train(3, 4) != a.train(3, 4)
 
 
 def test_warm_start_tasks_cycle_over_the_first_n_training_tasks():
-    sampler = TaskSampler("webshop", seed=0, train_split="train", eval_split="test")
-    waves = [sampler.warm_start(wave, 3, first=4) for wave in range(3)]
-    assert [[t["options"]["task_index"] for t in w] for w in waves] == [[0, 1, 2], [3, 0, 1], [2, 3, 0]]
-    assert all(t["split_kwargs"] == {"split": "train"} for w in waves for t in w)
-    # first=0: random training tasks, the draws of iterations -1, -2, ... (disjoint from RL's 0, 1, ...)
-    assert sampler.warm_start(1, 3, first=0) == sampler.train(-2, 3)
-    assert all(t["options"] is None for t in sampler.warm_start(0, 3, first=0))
+    sampler = TaskSampler(0, "train", "test")
+    tasks = sampler.warm_start(7, first=4)
+    assert [t.options["task_index"] for t in tasks] == [0, 1, 2, 3, 0, 1, 2]
+    assert all(t.split == "train" and t.env_kwargs() == {"split": "train"} for t in tasks)
+    # first=0: random training tasks, the draw of iteration -1 (disjoint from RL's 0, 1, ...)
+    assert sampler.warm_start(3, first=0) == sampler.train(-1, 3)
+    assert all(t.options is None for t in sampler.warm_start(3, first=0))
 
 
 def test_held_out_tasks_are_the_eval_split_in_order():
-    sampler = TaskSampler("alfworld", seed=0, train_split="train", eval_split="valid_seen")
-    tasks = sampler.held_out(3)
-    assert [t["options"]["task_index"] for t in tasks] == [0, 1, 2]
-    assert tasks[0]["split_kwargs"] == {"split": "valid_seen"} and len({t["seed"] for t in tasks}) == 3
+    tasks = TaskSampler(0, "train", "valid_seen").held_out(3)
+    assert [t.options["task_index"] for t in tasks] == [0, 1, 2]
+    assert tasks[0].split == "valid_seen" and len({t.seed for t in tasks}) == 3
+
+
+def test_an_env_without_splits_gets_no_split_argument():
+    task = TaskSampler(0, None, None).held_out(1)[0]
+    assert task == Task("eval:0", EVAL_SEED_OFFSET, {"task_index": 0}, None) and task.env_kwargs() == {}

@@ -39,7 +39,8 @@ class ALFWorldEnv(TextEnv):
     # empty list"): EnvWorker runs each instance in its own process, forked from a server that
     # has imported `preload` once (0.5 s less per process).
     metadata = {**TextEnv.metadata, "thread_safe": False,
-                "preload": ("textworld", "alfworld.agents.environment.alfred_tw_env")}
+                "preload": ("textworld", "alfworld.agents.environment.alfred_tw_env"),
+                "task_splits": {"train": "train", "eval": "valid_unseen"}}  # the papers' held-out split
 
     def __init__(
         self,

@@ -38,7 +38,9 @@ class SokobanEnv(TextEnv):
     exactly k pushes from solved, k in [min_pulls, max_pulls] (see generate.py).
     """
 
-    metadata = {**TextEnv.metadata, "thread_safe": True}  # pure Python state: EnvWorker steps it on threads
+    # Pure Python state: EnvWorker steps it on threads. No task splits: every room comes from its
+    # seed (held-out rooms from seeds no training task uses).
+    metadata = {**TextEnv.metadata, "thread_safe": True, "task_splits": None}
 
     def __init__(
         self,

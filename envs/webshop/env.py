@@ -11,7 +11,9 @@ Actions: `search[query]` where the page has a search bar, `click[x]` for a click
 score == 1.0, and the env reward is reward_scale · won (or reward_scale · score with
 success_only=False), as in the papers' training setup (10 for a perfect purchase).
 admissible_actions() lists "search[<your query>]" (a placeholder; any query works) when a
-search bar exists, then "click[x]" for every clickable.
+search bar exists, then "click[x]" for every clickable. An agent restricted to the admissible
+actions writes `search_query(instruction)` there (metadata["action_placeholders"]).
+Every step's info["metrics"] is {"score": info["score"]}, the env's episode metric.
 `product_refs="rank"` clicks the products of a results page by their place on it ("item 1"
 .. "item 10", printed before each ASIN) instead of by ASIN: a small model then learns "open the
 first result" as one token, where an ASIN is a new string for every product.
@@ -20,6 +22,7 @@ first result" as one token, where an ASIN is a new string for every product.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -42,7 +45,8 @@ from envs.webshop.pages import (
 from envs.webshop.reward import noun_extractor, purchase_reward
 from envs.webshop.search import BM25Search, PyseriniSearch, SearchEngine
 
-SEARCH_PLACEHOLDER = "search[<your query>]"
+QUERY_PLACEHOLDER = "<your query>"
+SEARCH_PLACEHOLDER = f"search[{QUERY_PLACEHOLDER}]"
 MAX_ORACLE_ACTIONS = 100  # expert_plan's guard; the oracle buys within a few dozen actions
 
 
@@ -83,6 +87,21 @@ class ShopState:
         return self.results[start:start + PRODUCTS_PER_PAGE]
 
 
+_PRICE_CLAUSE = re.compile(r",?\s*and\s+price\s+lower\s+than\s+[\d.,]+\s+dollars\.?", re.IGNORECASE)
+
+
+def search_query(instruction: str) -> str:
+    """The query an agent restricted to the admissible actions searches for (its `<your query>`):
+    the instruction, lower-cased, without "and price lower than X dollars" — the query the
+    instruction itself suggests, which such an agent could not write otherwise."""
+    return " ".join(_PRICE_CLAUSE.sub("", instruction).lower().split())
+
+
+def _scored(score: float, **info: Any) -> dict[str, Any]:
+    """A step's info with its raw score, as `score` (stable) and as the env's episode metric."""
+    return {**info, "score": score, "metrics": {"score": score}}
+
+
 def parse_action(action: str) -> tuple[str, str] | None:
     """Split "name[arg]" into (name, lowercased arg); None when the action has no such form.
 
@@ -100,7 +119,11 @@ def parse_action(action: str) -> tuple[str, str] | None:
 class WebShopEnv(TextEnv):
     """Find and buy the product a goal instruction asks for."""
 
-    metadata = {**TextEnv.metadata, "thread_safe": True}  # the shared shop is read-only: EnvWorker steps it on threads
+    # The shared shop is read-only: EnvWorker steps it on threads. Splits: `split` train|test|all
+    # (test = the first 500 shuffled goals).
+    metadata = {**TextEnv.metadata, "thread_safe": True,
+                "task_splits": {"train": "train", "eval": "test"},
+                "action_placeholders": {QUERY_PLACEHOLDER: search_query}}
 
     def __init__(self, data_dir: str | None = None, goals: str = "synthetic", split: str = "train",
                  max_steps: int = 15, reward_scale: float = 10.0, success_only: bool = True,
@@ -148,8 +171,8 @@ class WebShopEnv(TextEnv):
                 return self._buy()
             self._click(arg)
         else:
-            return self.page.text, 0.0, False, {"action_valid": False, "score": 0.0}
-        return self.page.text, 0.0, False, {"action_valid": True, "score": 0.0}
+            return self.page.text, 0.0, False, _scored(0.0, action_valid=False)
+        return self.page.text, 0.0, False, _scored(0.0, action_valid=True)
 
     def admissible_actions(self) -> list[str]:
         search = [SEARCH_PLACEHOLDER] if self.page.has_search_bar else []
@@ -246,6 +269,6 @@ class WebShopEnv(TextEnv):
         reward = self.reward_scale * (float(won) if self.success_only else score)
         s.view = "done"
         self.page = done_page(self.goal.instruction, s.asin, dict(s.options), score)
-        info = {"action_valid": True, "score": score, "won": won, "reward_info": details,
-                "noun_backend": self.noun_backend, "purchased": {"asin": s.asin, "options": dict(s.options)}}
+        info = _scored(score, action_valid=True, won=won, reward_info=details, noun_backend=self.noun_backend,
+                       purchased={"asin": s.asin, "options": dict(s.options)})
         return self.page.text, reward, True, info

@@ -10,26 +10,27 @@ same positions under the same mask, so the trained and the sampled policy are on
 distribution. Positions with a single allowed token are forced: they carry no decision and
 no loss.
 
-WebShop's free-text search: the placeholder `search[<your query>]` becomes one choice,
-`search[<the task's instruction, lower-cased, without its price clause>]` — the query the
-instruction itself suggests, which a constrained agent cannot write otherwise.
+Free-text slots: an admissible action may hold a placeholder for text of the agent's choosing
+(a search query). The env that writes it declares the placeholder and the text that fills it
+for a task (`metadata["action_placeholders"]`, collected by `envs.action_placeholders`); the
+action becomes one choice, filled in.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
+from envs import action_placeholders
 from himac.agent.parsing import ACTION_CLOSE, ACTION_OPEN, SUB_DONE
 
-SEARCH_PLACEHOLDER = "<your query>"
-_PRICE_CLAUSE = re.compile(r",?\s*and\s+price\s+lower\s+than\s+[\d.,]+\s+dollars\.?", re.IGNORECASE)
 
-
-def search_query(task: str) -> str:
-    """The constrained search query: the instruction, lower-cased, without "and price lower than X dollars"."""
-    return " ".join(_PRICE_CLAUSE.sub("", task).lower().split())
+def fill_placeholders(action: str, task: str) -> str:
+    """`action` with every env-declared placeholder in it replaced by the env's text for `task`."""
+    for placeholder, fill in action_placeholders().items():
+        if placeholder in action:
+            action = action.replace(placeholder, fill(task))
+    return action
 
 
 def response_pieces(action: str, *, sub_done: bool, style: str, use_sub_done: bool) -> list[str]:
@@ -48,7 +49,7 @@ def response_pieces(action: str, *, sub_done: bool, style: str, use_sub_done: bo
 
 def response_choices(admissible: Sequence[str], task: str, *, style: str, use_sub_done: bool) -> list[list[str]]:
     """Every allowed response of a turn: each admissible action, with and without `<sub_done>`."""
-    actions = list(dict.fromkeys(a.replace(SEARCH_PLACEHOLDER, search_query(task)) for a in admissible))
+    actions = list(dict.fromkeys(fill_placeholders(a, task) for a in admissible))
     marks = (False, True) if use_sub_done else (False,)
     return [response_pieces(a, sub_done=d, style=style, use_sub_done=use_sub_done) for a in actions for d in marks]
 

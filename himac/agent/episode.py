@@ -6,7 +6,7 @@ result to `observe`. The executor works on one subgoal at a time; its prompt sho
 the current segment's history (the temporal mask), and the subgoal advances when the
 executor emits `<sub_done>` or, as a fallback, after `subgoal_budget` turns without it.
 
-    episode = ExecutorEpisode(task, observation, admissible, subgoals=blueprint)
+    episode = ExecutorEpisode(task, observation, admissible, subgoals=blueprint, subgoal_budget=5)
     while not episode.done:
         prompt = episode.next_prompt("verbose")
         action = episode.record(generate(render_prompt(prompt, tokenizer)))
@@ -15,7 +15,7 @@ executor emits `<sub_done>` or, as a fallback, after `subgoal_budget` turns with
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from himac.agent.parsing import parse_action
@@ -26,25 +26,24 @@ from himac.agent.prompts import Prompt, executor_prompt, response_prefix
 class Turn:
     """One generated response — the planner's blueprint or an executor turn — and what came of it.
 
-    The one record per turn: token ids and sampling log-probs (what the learner trains on),
-    the text, and for executor turns the observation acted on (GiGPO's anchor), the parsed
+    The one record per turn: prompt and response token ids (what the learner trains on), the
+    text, and for executor turns the observation acted on (GiGPO's anchor), the parsed
     action, whether it was valid (False when the response broke the format or the env
-    rejected the action, `info["action_valid"] is False`), `<sub_done>`, the active subgoal
-    and the reward (env reward minus the invalid-action penalty on invalid turns).
+    rejected the action, `info["action_valid"] is False`), `<sub_done>`, the active subgoal,
+    the reward (env reward minus the invalid-action penalty on invalid turns) and, for a
+    constrained turn, the token ids of its admissible responses (the learner's mask).
     """
 
     prompt_ids: list[int]
     response_ids: list[int]
-    logprobs: list[float]
+    _: KW_ONLY
     response: str = ""
-    prompt: Prompt | None = None
     observation: str = ""
     action: str = ""
     valid: bool = True
     sub_done: bool = False
     subgoal_index: int = 0
     reward: float = 0.0
-    finish_reason: str = "stop"
     constraint: list[list[int]] | None = None  # the admissible responses' token ids, when constrained
 
 
@@ -54,7 +53,8 @@ class ExecutorEpisode:
 
     `subgoals` may be empty: the task is then the single implicit subgoal. With
     `use_sub_done=False` (the "no `<sub_done>`" ablation) subgoals advance only by the
-    budget; `subgoal_budget=None` turns the budget fallback off.
+    budget. `subgoal_budget` (keyword, required: the run's `agent.subgoal_budget`) is the
+    turns after which the fallback advances the subgoal; None turns the fallback off.
     """
 
     task: str
@@ -62,7 +62,7 @@ class ExecutorEpisode:
     admissible: list[str] = field(default_factory=list)
     subgoals: list[str] = field(default_factory=list)
     use_sub_done: bool = True
-    subgoal_budget: int | None = 10
+    subgoal_budget: int | None = field(kw_only=True)
     active: int = 0
     segment_steps: int = 0
     history: list[tuple[str, str]] = field(default_factory=list)
@@ -74,7 +74,7 @@ class ExecutorEpisode:
     won: bool = False
     aborted: bool = False
     abort_reason: str = ""
-    _pending_prompt: tuple[Prompt, str] | None = field(default=None, init=False, repr=False)
+    _pending_style: str | None = field(default=None, init=False, repr=False)  # style of the prompt asked for
     _pending_step: Turn | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -109,25 +109,23 @@ class ExecutorEpisode:
             use_sub_done=self.use_sub_done,
             show_admissible=show_admissible,
         )
-        self._pending_prompt = (prompt, style)
+        self._pending_style = style
         return prompt
 
     def record(self, response_text: str, *, require_think: bool = False, prompt_ids: list[int] | None = None,
-               response_ids: list[int] | None = None, logprobs: list[float] | None = None,
-               finish_reason: str = "stop", constraint: list[list[int]] | None = None) -> str:
+               response_ids: list[int] | None = None, constraint: list[list[int]] | None = None) -> str:
         """Parse the generated text (after the style's response prefix) and return the env action;
-        the token ids and log-probs, when given, are kept on the turn for training."""
-        assert self._pending_prompt is not None, "record() needs next_prompt() first"
+        the token ids and the constraint, when given, are kept on the turn for training."""
+        assert self._pending_style is not None, "record() needs next_prompt() first"
         assert self._pending_step is None, "record() twice without observe()"
-        prompt, style = self._pending_prompt
+        style = self._pending_style
         action, valid, sub_done = parse_action(
             response_prefix("executor", style) + response_text, require_think=require_think
         )
-        self._pending_prompt = None
+        self._pending_style = None
         self._pending_step = Turn(
-            list(prompt_ids or []), list(response_ids or []), list(logprobs or []), response_text, prompt,
-            self.observation, action, valid, sub_done, self.active, finish_reason=finish_reason,
-            constraint=constraint,
+            list(prompt_ids or []), list(response_ids or []), response=response_text, observation=self.observation,
+            action=action, valid=valid, sub_done=sub_done, subgoal_index=self.active, constraint=constraint,
         )
         return action
 
@@ -174,7 +172,7 @@ class ExecutorEpisode:
         self.aborted = True
         self.abort_reason = reason
         self.done = True
-        self._pending_prompt = None
+        self._pending_style = None
         self._pending_step = None
 
     @property

@@ -1,7 +1,9 @@
-"""Critic-free advantage estimators: GRPO, RLOO, REINFORCE++, GiGPO and HiMAC's hierarchical one.
+"""Critic-free advantage estimators: GRPO, RLOO, REINFORCE++ and GiGPO.
 
 A *group* is the set of samples that share a task (same env seed / game / goal); group ids
 are any hashables. Every estimator returns constants (no gradient flows through them).
+HiMAC's hierarchical advantages are these estimators over its groups: blueprints of one task
+(planner), executions of one (task, blueprint) (executor) — `himac/samples.py` forms them.
 
 References: GRPO (DeepSeekMath, arXiv 2402.03300), RLOO (arXiv 2402.14740), REINFORCE++
 (arXiv 2501.03262), GiGPO (arXiv 2505.10978), HiMAC (arXiv 2603.00977).
@@ -10,7 +12,6 @@ References: GRPO (DeepSeekMath, arXiv 2402.03300), RLOO (arXiv 2402.14740), REIN
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 from functools import partial
 
 import torch
@@ -145,47 +146,8 @@ def gigpo(
     ]
 
 
-@dataclass(frozen=True)
-class HierarchicalAdvantages:
-    """HiMAC advantages: one per sampled blueprint (planner) and one per execution (executor)."""
-
-    planner: Tensor  # [num_blueprints]
-    executor: Tensor  # [num_executions]
-
-
-def hierarchical(
-    planner_returns: Tensor,
-    task_ids: Sequence[Hashable],
-    executor_returns: Tensor,
-    executor_task_ids: Sequence[Hashable],
-    blueprint_ids: Sequence[Hashable],
-    *,
-    norm_by_std: bool = True,
-    eps: float = 1e-6,
-) -> HierarchicalAdvantages:
-    """HiMAC hierarchical relative advantages (arXiv 2603.00977), both GRPO-style.
-
-    Planner (macro): planner_returns[i] is the executor's return under blueprint i, sampled for
-    task task_ids[i]; the group is the task, so blueprints compete only with blueprints of the
-    same task. Executor (micro): executor_returns[j] is the return of execution j of task
-    executor_task_ids[j] under the fixed blueprint blueprint_ids[j]; the group is
-    (task, blueprint), so return differences come from execution alone.
-    Either side may be empty (a co-evolution phase trains one level at a time).
-    """
-    planner = grpo(planner_returns, task_ids, eps=eps, norm_by_std=norm_by_std)
-    assert len(executor_task_ids) == len(blueprint_ids), "one task id and one blueprint id per execution"
-    executor_groups = list(zip(executor_task_ids, blueprint_ids))
-    executor = grpo(executor_returns, executor_groups, eps=eps, norm_by_std=norm_by_std)
-    return HierarchicalAdvantages(planner=planner, executor=executor)
-
-
-def broadcast_to_turns(per_episode_adv: Tensor, turn_episode_index: Sequence[int] | Tensor) -> Tensor:
-    """Give every executor turn its episode's advantage: [E] x [num_turns] indices -> [num_turns]."""
-    index = torch.as_tensor(turn_episode_index, dtype=torch.long, device=per_episode_adv.device)
-    return per_episode_adv[index]
-
-
-# Config name -> episode-level estimator `(scores [N], group_ids) -> advantages [N]`.
+# Config name -> episode-level estimator `(scores [N], group_ids) -> advantages [N]`: the choices of
+# `algorithm.planner_adv_estimator`, and the executor's `algorithm.adv_estimator` values besides gigpo* / reinforce_pp.
 ESTIMATORS: dict[str, Callable[[Tensor, Sequence[Hashable]], Tensor]] = {
     "grpo": grpo,
     "grpo_no_std": partial(grpo, norm_by_std=False),

@@ -12,8 +12,9 @@ from typing import Any
 
 from actors.env_worker import EnvResult as Result
 from himac.config import load_config
+from himac.episodes import EpisodeRunner, EpisodeSpec, Sampling
 from himac.protocol import GenRequest, GenResult
-from himac.rollout import EpisodeSpec, Rollout, Sampling
+from himac.tasks import Task
 
 
 class CharTokenizer:
@@ -75,7 +76,7 @@ class ScriptedEnvs:
 
     async def _reset(self, items):
         for slot, task in items:
-            self.state[slot] = {"seed": task["seed"], "steps": 0, "good": True}
+            self.state[slot] = {"seed": task.seed, "steps": 0, "good": True}
             self.busy.add(slot)
             self.max_busy = max(self.max_busy, len(self.busy))
             yield _now([Result(slot, "obs 0" + self.pad, info={"task": "push", "admissible_actions": ["up", "down"]})])
@@ -105,26 +106,26 @@ async def _now(value: Any) -> Any:
     return value
 
 
-def _rollout(llm_workers: list, envs: ScriptedEnvs, envs_per_worker: int, *overrides: str) -> Rollout:
+def _rollout(llm_workers: list, envs: ScriptedEnvs, envs_per_worker: int, *overrides: str) -> EpisodeRunner:
     cfg = load_config("configs/debug/sokoban.yaml", ["agent.prompt_style=compact", "env.result_linger_s=0.05",
-                                                     *overrides])
-    return Rollout(cfg, CharTokenizer(), {"planner": llm_workers, "executor": llm_workers}, [envs],
-                   envs_per_worker=envs_per_worker)
+                                                     f"env.envs_per_worker={envs_per_worker}", *overrides])
+    return EpisodeRunner(cfg, CharTokenizer(), {"executor": llm_workers}, {"planner": "executor", "executor": "executor"},
+                         [envs])
 
 
 def _specs(n: int, blueprint: list[str] | None = None) -> list[EpisodeSpec]:
-    return [EpisodeSpec({"task_id": f"t{i}", "seed": i}, blueprint, Sampling(1.0), Sampling(1.0), seed=i)
+    return [EpisodeSpec(Task(f"t{i}", i), blueprint, Sampling(1.0), Sampling(1.0), seed=i)
             for i in range(n)]
 
 
 def test_flat_episodes_record_every_turn_with_its_tokens_and_seed() -> None:
     llm, envs = ScriptedLLM(), ScriptedEnvs(length=3)
-    records = _rollout([llm], envs, 4).run(_specs(4, blueprint=[]))
+    records = _rollout([llm], envs, 4).run(_specs(4, blueprint=[])).records
     assert [r.task_id for r in records] == ["t0", "t1", "t2", "t3"]
     for r in records:
         assert not r.aborted and r.won and r.steps == 3 and r.episode_return == 1.0 and r.planner_turn is None
         assert [t.observation for t in r.turns] == ["obs 0", "obs 1", "obs 2"] and r.truncated_prompts == 0
-        assert all(t.response_ids == [1, 2] and t.logprobs == [-0.5, -0.25] and t.prompt_ids for t in r.turns)
+        assert all(t.response_ids == [1, 2] and t.prompt_ids for t in r.turns)
     seeds = sorted(req.seed for call in llm.calls for req in call)
     assert seeds == sorted(i * 1000 + k for i in range(4) for k in range(3))  # one seed per (episode, turn)
     assert len(llm.calls) == 3 and all(len(c) == 4 for c in llm.calls)  # the ready episodes share a call
@@ -132,7 +133,7 @@ def test_flat_episodes_record_every_turn_with_its_tokens_and_seed() -> None:
 
 def test_planner_writes_the_blueprint_then_the_executor_acts_under_it() -> None:
     llm, envs = ScriptedLLM(), ScriptedEnvs(length=2)
-    (record,) = _rollout([llm], envs, 1).run(_specs(1, blueprint=None))
+    (record,) = _rollout([llm], envs, 1).run(_specs(1, blueprint=None)).records
     assert record.blueprint == ["a", "b"] and record.planner_turn.response_ids == [1, 2]
     assert llm.calls[0][0].stop == ["</plan>"] and llm.calls[0][0].seed == 0  # the planner's turn comes first
     assert [c[0].seed for c in llm.calls[1:]] == [1, 2]
@@ -141,7 +142,7 @@ def test_planner_writes_the_blueprint_then_the_executor_acts_under_it() -> None:
 
 def test_an_env_failure_aborts_that_episode_only() -> None:
     envs = ScriptedEnvs(length=3, fail_seed=1)
-    records = _rollout([ScriptedLLM()], envs, 4).run(_specs(4, blueprint=[]))
+    records = _rollout([ScriptedLLM()], envs, 4).run(_specs(4, blueprint=[])).records
     assert [r.aborted for r in records] == [False, True, False, False]
     assert records[1].abort_reason == "injected" and records[1].steps == 1  # the turn before the failure is kept
     assert all(r.won for r in records if not r.aborted)
@@ -149,7 +150,7 @@ def test_an_env_failure_aborts_that_episode_only() -> None:
 
 def test_more_episodes_than_envs_reuse_slots_and_every_episode_returns() -> None:
     envs = ScriptedEnvs(length=2)
-    records = _rollout([ScriptedLLM()], envs, 3).run(_specs(8, blueprint=[]))
+    records = _rollout([ScriptedLLM()], envs, 3).run(_specs(8, blueprint=[])).records
     assert len(records) == 8 and all(r.won for r in records)
     assert envs.max_busy <= 3
 
@@ -164,19 +165,20 @@ def test_one_call_in_flight_per_worker_and_requests_split_over_free_workers() ->
 def test_a_slow_env_does_not_hold_back_the_other_episodes() -> None:
     llm = ScriptedLLM(delay_s=0.0)
     rollout = _rollout([llm], ScriptedEnvs(length=3, slow_seed=0, slow_s=0.3), 4)
-    records = rollout.run(_specs(4, blueprint=[]))
+    result = rollout.run(_specs(4, blueprint=[]))
+    records = result.records
     assert all(r.won for r in records)
     first_slow_turn = next(i for i, c in enumerate(llm.calls) if any(r.seed == 1 for r in c))  # episode 0, turn 1
     fast_before = {r.seed for c in llm.calls[:first_slow_turn] for r in c}
     assert {1001, 2002, 3002} <= fast_before  # the fast episodes finished every turn meanwhile
-    assert rollout.timing["env"] >= 0.5  # waited on the slow env alone (two slow steps after the others ended)
+    assert result.timing["env"] >= 0.5  # waited on the slow env alone (two slow steps after the others ended)
 
 
 def test_prompts_longer_than_the_model_are_cut_and_counted_never_sent_whole() -> None:
     llm = ScriptedLLM()
     rollout = _rollout([llm], ScriptedEnvs(length=2, pad=400), 2, "rollout.max_model_len=200",
                        "rollout.executor_max_tokens=8", "rollout.planner_max_tokens=24")
-    records = rollout.run(_specs(2, blueprint=None))
+    records = rollout.run(_specs(2, blueprint=None)).records
     assert all(r.won and r.truncated_prompts == 3 for r in records)  # the blueprint and both executor turns
     sent = [(len(req.prompt_ids), req.max_tokens) for call in llm.calls for req in call]
     assert all(n + m <= 200 for n, m in sent) and max(n for n, _ in sent) > 150
@@ -185,8 +187,7 @@ def test_prompts_longer_than_the_model_are_cut_and_counted_never_sent_whole() ->
 def test_a_rollout_with_too_many_aborted_episodes_stops_the_run_naming_the_causes() -> None:
     import pytest
 
-    from himac.driver import check_aborted
-    from himac.samples import EpisodeRecord
+    from himac.records import EpisodeRecord, check_aborted
 
     def rec(aborted: bool, why: str = "") -> EpisodeRecord:
         return EpisodeRecord("t", "all", [], aborted=aborted, abort_reason=why)
@@ -196,3 +197,48 @@ def test_a_rollout_with_too_many_aborted_episodes_stops_the_run_naming_the_cause
                rec(True, "env worker died: ActorDiedError"), rec(False)]
     with pytest.raises(RuntimeError, match=r"iteration 3: 3 of 4 episodes aborted .*2x env worker died.*FileNotFound"):
         check_aborted(records, 0.5, "iteration 3")
+
+
+class ExpertEnvs(ScriptedEnvs):
+    """ScriptedEnvs whose expert plans two subgoals ("a": up, "b": up, up); no plan for seed `no_plan`."""
+
+    def __init__(self, no_plan: int = -1, plan: list | None = None) -> None:
+        super().__init__(length=3)
+        self.no_plan, self.plan = no_plan, plan or [("a", ["up"]), ("b", ["up", "up"])]
+        self.expert_plans = Remote(self._plans)
+
+    async def _plans(self, slots: list[int]):
+        return [None if self.state[s]["seed"] == self.no_plan else self.plan for s in slots]
+
+
+def test_the_warm_start_plays_the_expert_through_the_same_episode_loop() -> None:
+    from himac.samples import sft_samples
+    from himac.warm_start import ExpertAnswerers, expert_specs
+
+    envs = ExpertEnvs(no_plan=2)
+    runner = _rollout([ScriptedLLM()], envs, 4, "coevolution.hierarchical=true", "coevolution.use_sub_done=true")
+    records = runner.run(expert_specs([Task(f"w{i}", i) for i in range(3)], hierarchical=True),
+                         expert=ExpertAnswerers(runner.cfg, runner.tok)).records
+    first = records[0]
+    assert not first.aborted and first.won and first.blueprint == ["a", "b"]
+    assert first.planner_turn.response.endswith("a</subgoal><subgoal>b</subgoal></plan>")
+    assert first.subgoal_completion == 1.0
+    assert [(t.action, t.sub_done, t.subgoal_index) for t in first.turns] == [("up", True, 0), ("up", False, 1),
+                                                                              ("up", True, 1)]
+    assert records[2].aborted and "no plan" in records[2].abort_reason  # counted, not dropped silently
+    samples, inexpressible = sft_samples(records)
+    assert inexpressible == 0 and len(samples) == 2 * (1 + 3)  # two episodes: one blueprint + three actions each
+
+
+def test_expert_turns_the_action_constraint_cannot_express_are_counted() -> None:
+    from himac.samples import sft_samples
+    from himac.warm_start import ExpertAnswerers, expert_specs
+
+    envs = ExpertEnvs(plan=[("a", ["up", "jump", "up"])])  # "jump" is not admissible ("up", "down")
+    runner = _rollout([ScriptedLLM()], envs, 1, "rollout.restrict_to_admissible=true")
+    records = runner.run(expert_specs([Task("w0", 0)], hierarchical=False),
+                         expert=ExpertAnswerers(runner.cfg, runner.tok)).records
+    assert [t.action for t in records[0].turns] == ["up", "jump", "up"] and records[0].planner_turn is None
+    samples, inexpressible = sft_samples(records)
+    assert inexpressible == 1 and [s.response_ids[:2] for s in samples] == [[117, 112]] * 2  # "up"
+    assert all(s.allowed is not None for s in samples)

@@ -94,10 +94,10 @@ class VLLMEngine:
         return self.llm.collective_rpc(fn, args=args)
 
     def sleep(self) -> None:
-        self.llm.sleep(level=1)
+        self.llm.sleep(level=1)  # weights offloaded to CPU memory, KV cache freed
 
-    def wake_up(self) -> None:
-        self.llm.wake_up()
+    def wake_up(self, tags: list[str] | None = None) -> None:
+        self.llm.wake_up(tags=tags)  # "weights" before a weight sync, "kv_cache" before generating
 
 
 class HFEngine:
@@ -165,9 +165,9 @@ class HFEngine:
         return len(named_tensors)
 
     def sleep(self) -> None:
-        pass
+        pass  # transformers keeps its weights: nothing to release
 
-    def wake_up(self) -> None:
+    def wake_up(self, tags: list[str] | None = None) -> None:
         pass
 
 
@@ -277,7 +277,8 @@ class RolloutWorker:
         return self.engine.rpc(receive_broadcast, specs, name)[0]
 
     def sleep(self) -> None:
+        """Colocated GPU mode (`rollout.sleep_when_idle`): free the GPU for the learner."""
         self.engine.sleep()
 
-    def wake_up(self) -> None:
-        self.engine.wake_up()
+    def wake_up(self, tags: list[str] | None = None) -> None:
+        self.engine.wake_up(tags)

@@ -1,0 +1,183 @@
+"""The composition root: Ray, placement groups, one Policy per distinct model, the env workers and
+the episode runner — built once, for `himac train` (with learners) and `himac eval` (engines only).
+
+This module and `himac.trainer` are the only ones in `himac/` that import from `actors/`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ray
+
+from actors.engines import RolloutWorker
+from actors.env_worker import EnvWorker, max_concurrency
+from actors.learner import LearnerWorker
+from actors.placement import actor_options, create_placement_groups, free_port, role_specs
+from actors.weight_sync import NcclSync, ObjectStoreSync
+from envs import ENV_IDS
+from himac.config import HiMACConfig, to_yaml
+from himac.episodes import Answerers, EpisodeRunner, EpisodeSpec, RolloutResult
+from himac.policy import Models, Policy
+
+# The parity probe: a fixed prompt and answer in the agent's own format, the same for every env.
+PROBE_PROMPT, PROBE_RESPONSE = "task: reach the goal\n<action>", "look</action>"
+
+
+@dataclass
+class Cluster:
+    """A run's actors and what drives them; `shutdown()` frees them (the Ray session stays)."""
+
+    cfg: HiMACConfig
+    tok: Any
+    models: Models
+    env_workers: list
+    runner: EpisodeRunner
+    placement_groups: dict[str, Any] = field(default_factory=dict)
+
+    engine_restarts: int = 0  # engines found dead, restarted by Ray and re-synced
+
+    @property
+    def pad_id(self) -> int:
+        return self.tok.pad_token_id if self.tok.pad_token_id is not None else self.tok.eos_token_id
+
+    def run_episodes(self, specs: list[EpisodeSpec], *, expert: Answerers | None = None) -> RolloutResult:
+        """Run the episodes; if a rollout worker died meanwhile, recover the engines and run them again (once)."""
+        result = self.runner.run(specs, self._versions(), expert=expert)
+        if not result.engine_failures:
+            return result
+        print(f"[himac] a rollout worker died ({result.engine_failures} engine calls lost): restarting it, "
+              "re-syncing its weights and running the rollout again", flush=True)
+        self.recover_engines()
+        result = self.runner.run(specs, self._versions(), expert=expert)
+        if result.engine_failures:
+            raise RuntimeError("a rollout worker died again right after its restart; stopping (resume with "
+                               "trainer.resume=auto from the last checkpoint)")
+        return result
+
+    def sync(self, policies: list[Policy]) -> float:
+        """Weight sync + parity probe of `policies`; the worst probe difference. An engine that died
+        meanwhile is recovered (which syncs every policy)."""
+        try:
+            return max((p.sync() for p in policies), default=0.0)
+        except ray.exceptions.RayActorError:
+            return self.recover_engines()
+
+    def recover_engines(self) -> float:
+        """The one recovery path for a dead engine: wait until Ray has restarted it, then give every
+        engine the current weights (sync + parity probe). Counted in `engine_restarts`."""
+        self.engine_restarts += 1
+        for p in self.models.all():
+            p.wait_ready()
+        return max((p.sync() for p in self.models.all() if p.weight_sync is not None), default=0.0)
+
+    def _versions(self) -> dict[str, int]:
+        return {name: p.weights_version for name, p in self.models.policies.items()}
+
+    def shutdown(self) -> None:
+        from ray.util.placement_group import remove_placement_group
+
+        for actor in [a for p in self.models.all() for a in p.actors()] + self.env_workers:
+            ray.kill(actor)
+        for pg in self.placement_groups.values():
+            remove_placement_group(pg)
+
+
+def launch(cfg: HiMACConfig, *, learners: bool = True) -> Cluster:
+    """Start Ray (or attach), then the actors: a Policy per distinct model, the env workers, the runner.
+    Without `learners` (evaluation) the policies have engines only."""
+    from transformers import AutoTokenizer
+
+    out = Path(cfg.trainer.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.yaml").write_text(to_yaml(cfg))
+    tok = AutoTokenizer.from_pretrained(cfg.model.path)
+    init_ray(cfg)
+    pgs = create_placement_groups(cfg)
+    starter = _Starter(cfg, pgs, tok, learners)
+    policies = {"executor": starter.policy("executor", cfg.model.path, "learner", "rollout", cfg.trainer.seed)}
+    serves = {"planner": "executor", "executor": "executor"}
+    if "planner_learner" in starter.roles:  # separate-models mode
+        policies["planner"] = starter.policy("planner", cfg.model.planner_path or cfg.model.path, "planner_learner",
+                                             "planner_rollout", cfg.trainer.seed + 1000)
+        serves["planner"] = "planner"
+    env_workers = starter.env_workers()
+    ray.get([w.ready.remote() for p in policies.values() for w in p.engines], timeout=900)
+    runner = EpisodeRunner(cfg, tok, {name: p.engines for name, p in policies.items()}, serves, env_workers)
+    return Cluster(cfg, tok, Models(policies, serves), env_workers, runner, pgs)
+
+
+class _Starter:
+    """Creates the actors of one run from its config and placement groups."""
+
+    def __init__(self, cfg: HiMACConfig, pgs: dict[str, Any], tok: Any, learners: bool) -> None:
+        self.cfg, self.pgs, self.tok, self.learners = cfg, pgs, tok, learners
+        self.roles = role_specs(cfg)
+        self.gpu = cfg.resources.gpus_per_node > 0
+        self.threads = None if self.gpu else max(1, os.cpu_count() or 1)
+
+    def options(self, role: str, i: int) -> dict[str, Any]:
+        """Ray options of actor `i` of a role: its placement bundle, CPUs/GPUs and env vars."""
+        colocated = "colocated" in self.pgs and role in ("rollout", "learner")
+        spec = self.roles[role]
+        env_vars = {"VLLM_ALLOW_INSECURE_SERIALIZATION": "1", "TOKENIZERS_PARALLELISM": "false",
+                    "VLLM_LOGGING_LEVEL": os.environ.get("VLLM_LOGGING_LEVEL", "WARNING")}
+        return actor_options(self.pgs["colocated" if colocated else role], i, spec.cpus, 0.5 if colocated else spec.gpus,
+                             runtime_env={"env_vars": env_vars})
+
+    def policy(self, name: str, path: str, learner_role: str, engine_role: str, seed: int) -> Policy:
+        cfg, r = self.cfg, self.cfg.rollout
+        n, port = self.roles[learner_role].count, free_port()
+        learners = [
+            ray.remote(LearnerWorker).options(**self.options(learner_role, i)).remote(
+                path, cfg, rank=i, world_size=n, master_addr=ray.util.get_node_ip_address(), master_port=port,
+                num_threads=self.threads)
+            for i in range(n)
+        ] if self.learners else []
+        engines = [  # Ray restarts a dead engine; the trainer then re-syncs its weights
+            ray.remote(RolloutWorker).options(**self.options(engine_role, i), max_restarts=2, max_task_retries=0).remote(
+                path, r.backend, dtype=cfg.model.dtype, seed=seed + i, max_model_len=r.max_model_len,
+                gpu_memory_utilization=r.gpu_memory_utilization, tensor_parallel_size=r.tensor_parallel_size,
+                enforce_eager=r.enforce_eager, sleep_mode=r.sleep_when_idle, num_threads=self.threads)
+            for i in range(self.roles[engine_role].count)
+        ]
+        sync = None
+        if learners:  # NCCL between separate GPUs, else the object store
+            sync = (NcclSync(f"himac-sync-{name}", learners[0], engines, r.tensor_parallel_size)
+                    if self.gpu and "colocated" not in self.pgs else ObjectStoreSync(learners[0], engines))
+        probe = (self.tok.encode(PROBE_PROMPT, add_special_tokens=False),
+                 self.tok.encode(PROBE_RESPONSE, add_special_tokens=False))
+        return Policy(name, learners, engines, sync, probe=probe, parity_threshold=r.sync_parity_threshold,
+                      sleep_engines=r.sleep_when_idle)
+
+    def env_workers(self) -> list:
+        cfg = self.cfg
+        kwargs = dict(cfg.env.kwargs)
+        if kwargs.get("data_dir"):  # actors may not share the driver's working directory
+            kwargs["data_dir"] = str(Path(kwargs["data_dir"]).resolve())
+        return [
+            ray.remote(EnvWorker).options(**self.options("env", i), max_restarts=3, max_task_retries=0,
+                                          max_concurrency=max_concurrency(cfg.env.envs_per_worker)).remote(
+                ENV_IDS[cfg.env.name], cfg.env.envs_per_worker, {"max_steps": cfg.env.max_steps, **kwargs},
+                step_timeout_s=cfg.env.step_timeout_s, reset_timeout_s=cfg.env.reset_timeout_s,
+                linger_s=cfg.env.result_linger_s, threads=cfg.env.threads_per_worker)
+            for i in range(self.roles["env"].count)
+        ]
+
+
+def init_ray(cfg: HiMACConfig) -> None:
+    """Attach to the cluster of `ray job submit` or `resources.ray_address`, else start a local one."""
+    if ray.is_initialized():
+        return
+    address = cfg.resources.ray_address or os.environ.get("RAY_ADDRESS")
+    env = {"env_vars": {"TOKENIZERS_PARALLELISM": "false", "VLLM_ALLOW_INSECURE_SERIALIZATION": "1"}}
+    if "RAY_JOB_CONFIG_JSON_ENV_VAR" in os.environ:
+        ray.init(address="auto", log_to_driver=True)  # inside `ray job submit`: the job's runtime env applies
+    elif address:
+        ray.init(address=address, runtime_env=env, log_to_driver=True)
+    else:
+        os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+        ray.init(runtime_env=env, include_dashboard=False, log_to_driver=True)

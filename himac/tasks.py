@@ -1,0 +1,67 @@
+"""Which tasks an iteration plays: deterministic draws for training, the warm start and evaluation.
+
+Pure logic. A `Task` names one env reset: a seed, optional reset options (`task_index`: the
+k-th task of a split in its fixed order) and the split, for envs that declare task splits
+(`envs.task_splits`); an env without splits (Sokoban) gets held-out rooms from seeds that no
+training draw uses.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+EVAL_SEED_OFFSET = 10_000_000  # held-out tasks use seeds from here on; training draws stay below it
+
+
+@dataclass(frozen=True)
+class Task:
+    """One env reset; every episode of a group starts from the same Task."""
+
+    task_id: str  # "train:<seed>", "warm:<k>", "eval:<k>": groups and best blueprints are keyed by it
+    seed: int
+    options: dict[str, Any] | None = None  # env reset options, e.g. {"task_index": k}
+    split: str | None = None  # the env's task split; None for an env without splits
+
+    def env_kwargs(self) -> dict[str, Any]:
+        """The env constructor arguments this task needs beyond the run's (its split)."""
+        return {} if self.split is None else {"split": self.split}
+
+
+@dataclass
+class TaskSampler:
+    """Task k of iteration i depends only on (seed, i, k); a resumed run draws the same tasks."""
+
+    seed: int
+    train_split: str | None  # None: the env has no task splits
+    eval_split: str | None
+
+    def train(self, iteration: int, n: int) -> list[Task]:
+        rng = random.Random(f"{self.seed}/{iteration}")
+        return [Task(f"train:{s}", s, None, self.train_split)
+                for s in (rng.randrange(EVAL_SEED_OFFSET) for _ in range(n))]
+
+    def warm_start(self, n: int, first: int) -> list[Task]:
+        """The warm start's expert episodes: `n` random training tasks (`first` = 0), or the first
+        `first` tasks of the training split in turn (an env without task indices takes the rooms
+        of seeds 0..first-1)."""
+        if first <= 0:
+            return self.train(-1, n)
+        return [Task(f"warm:{k}", k, {"task_index": k}, self.train_split) for k in (i % first for i in range(n))]
+
+    def held_out(self, n: int) -> list[Task]:
+        """The first n tasks of the eval split in its fixed order (distinct while the split has
+        that many; without splits: rooms from seeds no training task uses)."""
+        return [Task(f"eval:{i}", EVAL_SEED_OFFSET + i, {"task_index": i}, self.eval_split) for i in range(n)]
+
+
+def splits_of(env_name: str, train_split: str | None, eval_split: str | None) -> tuple[str | None, str | None]:
+    """The run's (train, eval) splits: the config's, else the env's declared defaults; (None, None)
+    for an env without task splits (the config refuses a split for such an env)."""
+    from envs import task_splits
+
+    defaults = task_splits(env_name)
+    if defaults is None:
+        return None, None
+    return train_split or defaults["train"], eval_split or defaults["eval"]
