@@ -37,7 +37,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import gymnasium as gym
-from gymnasium.envs.registration import EnvSpec, load_env_creator
+from gymnasium.envs.registration import EnvSpec
 
 from himac.tasks import Task
 
@@ -61,14 +61,11 @@ def max_concurrency(num_envs: int) -> int:
     return min(num_envs, 64) + 1
 
 
-def _metadata(spec: EnvSpec) -> dict[str, Any]:
-    creator = load_env_creator(spec.entry_point) if isinstance(spec.entry_point, str) else spec.entry_point
-    return getattr(creator, "metadata", {})
-
-
 def thread_safe(spec: EnvSpec) -> bool:
     """What the env class declares in `metadata["thread_safe"]`; False (processes) when it is silent."""
-    return bool(_metadata(spec).get("thread_safe", False))
+    from envs import metadata
+
+    return bool(metadata(spec.id).get("thread_safe", False))
 
 
 @dataclass
@@ -231,13 +228,15 @@ class _InProcesses:
     """Envs one per child process; each call waits on its child's pipe in a thread of `pool`."""
 
     def __init__(self, spec: EnvSpec, kwargs: dict[str, Any], num_envs: int, start_timeout_s: float) -> None:
+        from envs import metadata
+
         self.spec, self.kwargs, self.start_timeout_s = spec, kwargs, start_timeout_s
         self.ctx = mp.get_context("forkserver")
         # The fork server imports these once (the main module too: each child would import it
         # again, and the modules the env class names in `metadata["preload"]`), so children
         # forked from it start in milliseconds.
         entry = [spec.entry_point.split(":")[0]] if isinstance(spec.entry_point, str) else []
-        self.ctx.set_forkserver_preload(["__main__", __name__, *entry, *_metadata(spec).get("preload", ())])
+        self.ctx.set_forkserver_preload(["__main__", __name__, *entry, *metadata(spec.id).get("preload", ())])
         self.children: list[_Child | None] = [None] * num_envs
         self.pool = cf.ThreadPoolExecutor(max_workers=num_envs)
         self._lock = threading.Lock()  # guards `children`

@@ -79,11 +79,12 @@ def alfworld_worker(num_envs: int, max_seconds: float, seed: int = 0) -> None:
     and the CPU time a step costs in the env processes and in the worker: on a shared machine the
     rate depends on the other tenants, the CPU cost does not."""
     from actors.env_worker import EnvWorker
+    from himac.tasks import Task
 
     rng = random.Random(seed)
     worker = EnvWorker("himac/ALFWorld-v0", num_envs)
     try:
-        infos = {r.slot: r.info for r in worker.reset([(s, {"seed": seed + s}) for s in range(num_envs)])}
+        infos = {r.slot: r.info for r in worker.reset([(s, Task(f"t{s}", seed + s)) for s in range(num_envs)])}
         pids = [child.proc.pid for child in worker.envs.children]
         envs_cpu, worker_cpu = sum(map(_cpu_s, pids)), time.process_time()
         steps, aborted = 0, 0

@@ -38,7 +38,8 @@ def main() -> None:
     from actors.engines import RolloutWorker
     from actors.env_worker import EnvWorker, max_concurrency
     from himac.config import load_config
-    from himac.episodes import EpisodeSpec, Rollout, Sampling
+    from himac.episodes import EpisodeRunner, EpisodeSpec, Sampling
+    from himac.tasks import Task
     from himac.tiny_model import make_tiny_model
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
@@ -50,25 +51,24 @@ def main() -> None:
     ray.get(rollout.ready.remote(), timeout=600)
     env_kwargs = {"fault": "jitter", "delay_s": args.delay, "jitter_p": args.p, "max_steps": args.max_steps,
                   "dim_room": [6, 6], "num_boxes": 1, "min_pulls": 3, "max_pulls": 3}
-    specs = [EpisodeSpec({"task_id": f"t{i}", "seed": i, "options": None, "split_kwargs": {}}, [], Sampling(1.0),
-                         seed=i) for i in range(args.episodes)]
+    specs = [EpisodeSpec(Task(f"t{i}", i), [], Sampling(1.0), seed=i) for i in range(args.episodes)]
     print(f"{args.episodes} episodes of up to {args.max_steps} steps; a step takes +{args.delay:.2f} s with "
           f"p={args.p}; rollout backend {args.backend}")
     walls = {}
     for mode, linger in (("lockstep", 1e9), ("async", 0.01)):
         cfg = load_config("configs/debug/sokoban.yaml", [
-            "rollout.restrict_to_admissible=true", f"env.result_linger_s={linger}", f"env.max_steps={args.max_steps}"])
+            "rollout.restrict_to_admissible=true", f"env.result_linger_s={linger}", f"env.max_steps={args.max_steps}",
+            f"env.envs_per_worker={args.episodes}"])
         env = ray.remote(EnvWorker).options(num_cpus=0.25, max_concurrency=max_concurrency(args.episodes)).remote(
             "himac/Faulty-v0", args.episodes, env_kwargs, linger_s=linger)
-        runner = Rollout(cfg, tok, {"executor": [rollout], "planner": [rollout]}, [env],
-                               envs_per_worker=args.episodes)
+        runner = EpisodeRunner(cfg, tok, {"executor": [rollout]}, {"planner": "executor", "executor": "executor"}, [env])
         runner.run(specs[:2])  # warm-up
         start = time.perf_counter()
-        records = runner.run(specs)
+        result = runner.run(specs)
         walls[mode] = time.perf_counter() - start
-        steps = sum(r.steps for r in records)
+        steps = sum(r.steps for r in result.records)
         print(f"{mode:<9} {walls[mode]:6.2f} s  ({steps} steps, {steps / walls[mode]:6.1f} steps/s; waiting on "
-              f"generation {runner.timing['generate']:.2f} s, on envs alone {runner.timing['env']:.2f} s)")
+              f"generation {result.timing['generate']:.2f} s, on envs alone {result.timing['env']:.2f} s)")
         ray.kill(env)
     print(f"async / lockstep speed-up: {walls['lockstep'] / walls['async']:.2f}x")
     ray.shutdown()

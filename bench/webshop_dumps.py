@@ -1,5 +1,5 @@
-"""What WebShop episode dumps say about the agent: the numbers behind the README's WebShop
-diagnosis, from `episodes/*.jsonl` (`trainer.log_episodes`, `trainer.log_train_episodes`).
+"""What WebShop episode dumps say about the agent: the numbers behind the WebShop
+diagnosis in docs/results-webshop.md, from `episodes/*.jsonl` (`trainer.log_episodes`, `trainer.log_train_episodes`).
 
     python bench/webshop_dumps.py runs/debug-webshop/episodes/iter_000000_start.jsonl \\
         "runs/debug-webshop/episodes/train/*_B.jsonl"

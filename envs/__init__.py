@@ -26,6 +26,7 @@ from gymnasium.envs.registration import load_env_creator, register, registry
 
 # Config name (`env.name: sokoban`) -> gymnasium id: the one list of the envs a run can use.
 ENV_IDS = {"sokoban": "himac/Sokoban-v0", "alfworld": "himac/ALFWorld-v0", "webshop": "himac/WebShop-v0"}
+DEFAULT_ENV = "sokoban"  # the env of a config that names none: needs no data files
 
 _ENTRY_POINTS = {
     ENV_IDS["sokoban"]: "envs.sokoban.env:SokobanEnv",

@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     source = e.add_mutually_exclusive_group(required=True)
     source.add_argument("--checkpoint", help="checkpoint dir (or a run dir: its latest checkpoint)")
     source.add_argument("--config", help="YAML config: evaluate model.path zero-shot (e.g. a fetch-model directory)")
-    e.add_argument("--split", default=None, help="eval split (default: the config's env.eval_split)")
+    e.add_argument("--split", default=None,
+                   help="eval split (default: the config's env.eval_split, else the env's own; none for envs without splits)")
     e.add_argument("--tasks", type=int, default=None, help="number of held-out tasks (default: trainer.eval_tasks)")
     e.add_argument("--out", default=None, help="JSON results file (default: <checkpoint>/eval_<split>.json)")
     e.add_argument("overrides", nargs="*", help="dotted config overrides")

@@ -29,7 +29,7 @@ import yaml
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from envs import ENV_IDS, task_splits
+from envs import DEFAULT_ENV, ENV_IDS, task_splits
 
 LOSS_AGG_MODES = ("token-mean", "seq-mean-token-sum", "seq-mean-token-mean", "seq-mean-token-sum-norm")
 
@@ -78,7 +78,7 @@ class RolloutConfig:
 class EnvConfig:
     """Environment workers and the gymnasium environment they host."""
 
-    name: str = "sokoban"  # a key of envs.ENV_IDS: sokoban|alfworld|webshop
+    name: str = DEFAULT_ENV  # a key of envs.ENV_IDS: sokoban|alfworld|webshop (default sokoban)
     max_steps: int = 15  # step limit of one episode (truncation)
     num_workers: int = 1  # EnvWorker actors
     envs_per_worker: int = 16  # env instances hosted by one EnvWorker
@@ -172,8 +172,10 @@ class ResourcesConfig:
     num_nodes: int = 1  # nodes in the cluster
     gpus_per_node: int = 0  # 0 = CPU-only
     colocate: bool = True  # rollout engines and learners share the same GPUs
-    rollout_gpus: float = 1.0  # GPUs per rollout worker when gpus_per_node > 0
-    learner_gpus: float = 1.0  # GPUs per learner rank when gpus_per_node > 0
+    # GPUs per rollout engine (times tensor_parallel_size) and per learner rank, when gpus_per_node > 0 and
+    # colocate is false; colocated, an engine and a learner rank share each GPU (half each).
+    rollout_gpus: float = 1.0
+    learner_gpus: float = 1.0
     rollout_cpus: float = 0.5  # CPUs per rollout worker
     learner_cpus: float = 0.5  # CPUs per learner rank
     env_cpus: float = 0.25  # CPUs per env worker
@@ -190,9 +192,9 @@ class TrainerConfig:
     eval_every: int = 10  # evaluate every N iterations; 0 = only at the end (and at the start, eval_at_start)
     eval_tasks: int = 200  # tasks per evaluation
     eval_at_start: bool = True  # evaluate before the first update
-    log_episodes: int = 8  # evaluation episodes written to <output_dir>/episodes/<iteration>.jsonl per evaluation
+    log_episodes: int = 8  # evaluation episodes written to <output_dir>/episodes/iter_<i>.jsonl per evaluation
     log_train_episodes: int = 0  # training episodes written to <output_dir>/episodes/train/iter_<i>_<phase>.jsonl each iteration
-    checkpoint_every: int = 0  # save every N iterations; 0 = only at the end
+    checkpoint_every: int = 0  # save every N iterations; 0 = off (checkpoint_every_min and the end still save)
     keep_checkpoints: int = 3  # most recent checkpoints kept; 0 = keep all
     output_dir: str = "runs/default"  # metrics, logs and checkpoints go here
     resume: str = "off"  # auto (latest checkpoint in output_dir) | off | <checkpoint path>

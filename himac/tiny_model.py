@@ -234,6 +234,17 @@ def _strip_added_tokens(text: str) -> str:
     return text
 
 
+def _check_heads(hidden_size: int, num_heads: int, num_kv_heads: int) -> None:
+    """The head size is one vLLM's CPU attention supports, and the query heads share the KV heads evenly."""
+    head_size, rest = divmod(hidden_size, num_heads)
+    if rest or head_size not in VLLM_CPU_HEAD_SIZES:
+        raise ValueError(
+            f"hidden_size/num_heads = {hidden_size}/{num_heads} must be one of {VLLM_CPU_HEAD_SIZES}"
+        )
+    if num_heads % num_kv_heads:
+        raise ValueError(f"num_heads {num_heads} is not a multiple of num_kv_heads {num_kv_heads}")
+
+
 def make_tiny_model(
     out_dir: str,
     *,
@@ -257,14 +268,7 @@ def make_tiny_model(
     import torch
     from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
 
-    head_size, rest = divmod(hidden_size, num_heads)
-    if rest or head_size not in VLLM_CPU_HEAD_SIZES:
-        raise ValueError(
-            f"hidden_size/num_heads = {hidden_size}/{num_heads} must be one of {VLLM_CPU_HEAD_SIZES}"
-        )
-    if num_heads % num_kv_heads:
-        raise ValueError(f"num_heads {num_heads} is not a multiple of num_kv_heads {num_kv_heads}")
-
+    _check_heads(hidden_size, num_heads, num_kv_heads)
     texts = environment_corpus() + list(corpus or [])
     tokenizer = train_tokenizer(texts, vocab_size)
     tokenizer.model_max_length = max_position_embeddings

@@ -13,7 +13,7 @@ pytest.importorskip("alfworld")
 
 import gymnasium  # noqa: E402
 
-import envs  # noqa: E402,F401  (registers the gymnasium ids)
+import envs  # noqa: E402  (registers the gymnasium ids)
 from envs.alfworld import generate  # noqa: E402
 from envs.alfworld.env import ALFWorldEnv  # noqa: E402
 from envs.alfworld.games import SHIPPED_DATA, SPLITS, TASK_TYPES, NoGamesError, collect_games  # noqa: E402
@@ -115,6 +115,11 @@ def test_reset_seed_is_deterministic_and_game_index_selects(split_envs, monkeypa
     assert [env.reset(seed=0, options={"task_index": k})[1]["game_index"] for k in range(n + 1)] == [*range(n), 0]
 
 
+def test_declared_task_splits_are_shipped_splits():
+    splits = envs.task_splits("alfworld")
+    assert splits == {"train": "train", "eval": "valid_unseen"} and set(splits.values()) <= set(SPLITS)
+
+
 def test_task_type_filter_and_bad_arguments():
     env = ALFWorldEnv(split="valid_seen", task_types=["pick_heat_then_place_in_recep", "look_at_obj_in_light"])
     assert sorted(g.task_type for g in env.games) == ["look_at_obj_in_light", "pick_heat_then_place_in_recep"]
@@ -192,6 +197,7 @@ def test_env_worker_steps_alfworld_at_once_in_processes_as_one_at_a_time(split_e
     episode). EnvWorker runs each ALFWorld env in its own process: eight envs stepped at
     once with seeded random admissible actions play exactly what they play one at a time."""
     from actors.env_worker import EnvWorker
+    from himac.tasks import Task
 
     n, steps = 8, 6
     tasks = [{"seed": slot, "options": {"game_index": slot % 6}} for slot in range(n)]
@@ -210,14 +216,14 @@ def test_env_worker_steps_alfworld_at_once_in_processes_as_one_at_a_time(split_e
     try:
         assert not worker.thread_safe
         rngs = [random.Random(slot) for slot in range(n)]
-        results = worker.reset(list(enumerate(tasks)))
+        results = worker.reset([(slot, Task(f"t:{slot}", t["seed"], t["options"])) for slot, t in enumerate(tasks)])
         played = [[(r.observation, 0.0, r.info.get("admissible_actions"))] for r in results]
         for _ in range(steps):
             assert not any(r.aborted or r.terminated or r.truncated for r in results), [r.error for r in results]
             results = worker.step([(s, rngs[s].choice(played[s][-1][2])) for s in range(n)])
             for r in results:
                 played[r.slot].append((r.observation, r.reward, r.info.get("admissible_actions")))
-        assert not any(r.aborted for r in results) and worker.stats()["restarts"] == 0
+        assert not any(r.aborted for r in results) and worker.restarts == 0
         assert played == expected
     finally:
         worker.close()

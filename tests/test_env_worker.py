@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from dataclasses import dataclass, field
 
 import gymnasium as gym
 from gymnasium.envs.registration import EnvSpec
@@ -13,6 +14,21 @@ from gymnasium.envs.registration import EnvSpec
 import envs  # noqa: F401  (registers the himac/* ids)
 from actors.env_worker import EnvWorker, thread_safe
 from envs.faulty import FaultyEnv
+from himac.tasks import Task
+
+
+def task(seed: int) -> Task:
+    return Task(f"t:{seed}", seed)
+
+
+@dataclass(frozen=True)
+class TaskWithKwargs(Task):
+    """A task whose env is built with other arguments (what a split does), here a fault."""
+
+    kwargs: dict = field(default_factory=dict)
+
+    def env_kwargs(self) -> dict:
+        return self.kwargs
 
 
 def _worker(fault: str, *, delay_s: float = 1.0, step_timeout_s: float = 5.0, linger_s: float = 0.01,
@@ -20,7 +36,7 @@ def _worker(fault: str, *, delay_s: float = 1.0, step_timeout_s: float = 5.0, li
     w = EnvWorker("himac/Faulty-v0", num_envs, {"fault": fault, "fault_seed": 1, "fault_step": 1, "delay_s": delay_s,
                                                 "max_steps": 5, **kwargs},
                   step_timeout_s=step_timeout_s, linger_s=linger_s, threads=threads)
-    w.reset([(s, {"seed": s}) for s in range(num_envs)])
+    w.reset([(s, task(s)) for s in range(num_envs)])
     return w
 
 
@@ -47,10 +63,10 @@ def test_step_keeps_item_order_and_a_hung_env_times_out_alone():
     assert [r.slot for r in out] == [3, 1, 0]
     assert [r.aborted for r in out] == [False, True, False] and "timed out after 1s" in out[1].error
     assert time.monotonic() - start < 3.0
-    assert w.stats()["restarts"] == 1
+    assert w.restarts == 1
     # the hung call keeps its thread, but the next calls run on fresh threads
     assert not any(r.aborted for r in w.step([(s, "<action>down</action>") for s in (0, 2, 3)]))
-    again = w.reset([(1, {"seed": 7})])
+    again = w.reset([(1, task(7))])
     assert not again[0].aborted and not w.step([(1, "<action>up</action>")])[0].aborted
 
 
@@ -59,7 +75,7 @@ def test_linger_groups_results_that_finish_together():
     chunks = list(w.stream_step([(s, "<action>up</action>") for s in range(4)]))
     assert len(chunks) == 1 and len(chunks[0]) == 4  # fast envs travel together
     assert [r.aborted for r in sorted(chunks[0], key=lambda r: r.slot)] == [False, True, False, False]
-    resets = list(w.stream_reset([(s, {"seed": 10 + s}) for s in range(4)]))
+    resets = list(w.stream_reset([(s, task(10 + s)) for s in range(4)]))
     assert [r.slot for c in resets for r in c] == [0, 1, 2, 3] and len(resets) == 1
 
 
@@ -115,7 +131,7 @@ def test_child_processes_kill_hung_and_dead_envs_and_replace_them(monkeypatch):
     try:
         assert not w.thread_safe
         crash = {"fault": "crash", "fault_seed": 3}
-        first = w.reset([(s, {"seed": s, "split_kwargs": crash if s == 3 else {}}) for s in range(4)])
+        first = w.reset([(s, TaskWithKwargs(f"t:{s}", s, kwargs=crash if s == 3 else {})) for s in range(4)])
         assert not any(r.aborted for r in first)
         pids = [w.envs.children[s].proc.pid for s in range(4)]
         assert len(set(pids)) == 4 and os.getpid() not in pids
@@ -127,19 +143,18 @@ def test_child_processes_kill_hung_and_dead_envs_and_replace_them(monkeypatch):
         assert "died (exit code -9)" in got[0][1].error and "died (exit code 1)" in got[3][1].error
         assert "timed out after 1s" in got[1][1].error and 1.0 <= got[1][0] < 2.0
         assert not got[2][1].aborted and got[2][0] < 0.5  # not held back by the hung env
-        assert w.stats()["restarts"] == 3
+        assert w.restarts == 3
         assert [w.envs.children[s].proc.pid == pids[s] for s in range(4)] == [False, False, True, False]
 
         # a replaced slot has no episode: an action meant for the old one is refused
         assert "no live episode" in w.step([(1, "up")])[0].error
-        assert not any(r.aborted for r in w.reset([(s, {"seed": 10 + s}) for s in (0, 1, 3)]))
+        assert not any(r.aborted for r in w.reset([(s, task(10 + s)) for s in (0, 1, 3)]))
         assert not any(r.aborted for r in w.step([(s, "up") for s in range(4)]))
         ref = FaultyEnv(max_steps=5)  # slot 2 as it played: seed 2, up, up
         ref.reset(seed=2)
         ref.step("up")
         ref.step("up")
-        assert w.expert_actions([2]) == [ref.expert_action()]
-        assert w.expert_subgoals([2]) == [ref.expert_subgoals()] and w.expert_plans([2]) == [ref.expert_plan()]
+        assert w.expert_plans([2]) == [ref.expert_plan()]
     finally:
         w.close()
     assert not any(c.proc.is_alive() for c in w.envs.children)

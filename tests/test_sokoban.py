@@ -8,7 +8,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-import envs  # noqa: F401  (registers himac/Sokoban-v0)
+import envs  # registers himac/Sokoban-v0
 from envs.sokoban.env import SokobanEnv
 from envs.sokoban.generate import generate_room
 from envs.sokoban.room import ACTIONS, Room, render_rgb
@@ -121,6 +121,12 @@ def test_corner_level_solved_by_solver_and_expert():
         rewards.append(r)
         assert not truncated
     assert info["won"] and rewards == pytest.approx([-0.1] * 4 + [10.9])
+
+
+def test_sokoban_declares_no_task_splits():
+    assert envs.task_splits("sokoban") is None  # held-out rooms come from seeds
+    with pytest.raises(TypeError, match="split"):
+        SokobanEnv(split="train")
 
 
 def test_invalid_action_text():

@@ -6,7 +6,7 @@ import time
 import gymnasium
 import pytest
 
-import envs  # noqa: F401  (registers himac/WebShop-v0)
+import envs  # registers himac/WebShop-v0
 from envs.webshop import oracle
 from envs.webshop.env import WebShopEnv, load_shop, parse_action
 from envs.webshop.goals import Goal
@@ -124,6 +124,23 @@ def test_task_index_visits_the_split_in_order_without_repeats(env):
     assert goals[len(env.split):] == list(env.split[:2])  # then it cycles
     with pytest.raises(ValueError, match="task_index must be an int >= 0, got -1"):
         env.reset(options={"task_index": -1})
+
+
+def test_every_step_reports_the_score_as_the_env_metric(env):
+    env.reset(options={"goal_index": 0})
+    scores = []
+    for action in ["click[nothing]", *(a for _, acts in env.expert_plan() for a in acts)]:
+        info = env.step(action)[4]
+        assert info["metrics"] == {"score": info["score"]}
+        scores.append(info["score"])
+    assert scores[-1] == 1.0 and set(scores[:-1]) == {0.0}
+
+
+def test_declared_task_splits_are_the_split_argument_and_its_defaults():
+    splits = envs.task_splits("webshop")
+    assert splits == {"train": "train", "eval": "test"}
+    assert WebShopEnv().split == WebShopEnv(split=splits["train"]).split  # the constructor's default
+    assert len(WebShopEnv(split=splits["eval"]).split) > 0
 
 
 def test_shipped_catalogue_size():
