@@ -72,8 +72,8 @@ def main() -> None:
     cfg = load_config(args.config, [*args.overrides, "rollout.backend=hf",
                                     f"trainer.output_dir={tempfile.mkdtemp(prefix='bench-padding-')}"])
     cluster = launch(cfg, learners=False)
-    tasks = TaskSampler(cfg.trainer.seed, *splits_of(cfg.env.name, cfg.env.train_split, cfg.env.eval_split)).warm_start(
-        args.episodes, cfg.trainer.warm_start_tasks)
+    sampler = TaskSampler(cfg.trainer.seed, *splits_of(cfg.env.name, cfg.env.train_split, cfg.env.eval_split))
+    tasks = [t for wave in sampler.warm_start(args.episodes, cfg.trainer.warm_start_tasks, args.episodes) for t in wave]
     records = cluster.run_episodes(expert_specs(tasks, cfg.coevolution.hierarchical),
                                    expert=ExpertAnswerers(cfg, cluster.tok)).records
     samples, _ = sft_samples(records)

@@ -613,6 +613,11 @@ def _value_errors(cfg: HiMACConfig) -> list[str]:
             "rollout.sleep_when_idle needs GPUs (resources.gpus_per_node > 0): vLLM has no sleep mode on CPU; "
             "set rollout.sleep_when_idle=false"
         )
+    elif cfg.rollout.sleep_when_idle and not cfg.resources.colocate:
+        errors.append(
+            "rollout.sleep_when_idle needs resources.colocate=true: engines on GPUs of their own have "
+            "nothing to free for the learner; set rollout.sleep_when_idle=false"
+        )
     if cfg.env.name in ENV_IDS and task_splits(cfg.env.name) is None:
         for key in ("train_split", "eval_split"):
             if getattr(cfg.env, key) is not None:

@@ -87,14 +87,14 @@ def executor_samples(records: list[EpisodeRecord], estimator: str, *, gamma: flo
 
 def sft_samples(records: list[EpisodeRecord]) -> tuple[list[TrainSample], int]:
     """The warm start's behaviour-cloning samples: every recorded turn of the expert's episodes
-    (advantage 0: the SFT loss reads only the tokens). A constrained turn whose expert response
-    is not one of the constraint's choices cannot be learned under it: it is left out and
-    counted (the second value)."""
-    samples, inexpressible = [], 0
-    for r in records:
-        if r.planner_turn is not None:
-            samples.append(TrainSample(r.planner_turn.prompt_ids, r.planner_turn.response_ids, 0.0, "planner"))
-        for t in r.turns:
+    (advantage 0: the SFT loss reads only the tokens), the planners' first, then turn by turn
+    across the episodes. A constrained turn whose expert response is not one of the
+    constraint's choices cannot be learned under it: it is left out and counted (the second value)."""
+    samples = [TrainSample(r.planner_turn.prompt_ids, r.planner_turn.response_ids, 0.0, "planner")
+               for r in records if r.planner_turn is not None]
+    inexpressible = 0
+    for k in range(max((len(r.turns) for r in records), default=0)):
+        for t in (r.turns[k] for r in records if k < len(r.turns)):
             if t.constraint is not None and t.response_ids not in t.constraint:
                 inexpressible += 1
                 continue

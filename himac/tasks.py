@@ -42,13 +42,16 @@ class TaskSampler:
         return [Task(f"train:{s}", s, None, self.train_split)
                 for s in (rng.randrange(EVAL_SEED_OFFSET) for _ in range(n))]
 
-    def warm_start(self, n: int, first: int) -> list[Task]:
-        """The warm start's expert episodes: `n` random training tasks (`first` = 0), or the first
-        `first` tasks of the training split in turn (an env without task indices takes the rooms
-        of seeds 0..first-1)."""
+    def warm_start(self, n: int, first: int, wave: int) -> list[list[Task]]:
+        """The warm start's expert episodes in waves of `wave` (as many as the env slots play at
+        once): `n` random training tasks, wave w drawn as iteration -1-w would be (`first` = 0), or
+        the first `first` tasks of the training split in turn (an env without task indices takes
+        the rooms of seeds 0..first-1)."""
         if first <= 0:
-            return self.train(-1, n)
-        return [Task(f"warm:{k}", k, {"task_index": k}, self.train_split) for k in (i % first for i in range(n))]
+            tasks = [t for w in range(-(-n // wave)) for t in self.train(-1 - w, wave)][:n]
+        else:
+            tasks = [Task(f"warm:{k}", k, {"task_index": k}, self.train_split) for k in (i % first for i in range(n))]
+        return [tasks[i:i + wave] for i in range(0, n, wave)]
 
     def held_out(self, n: int) -> list[Task]:
         """The first n tasks of the eval split in its fixed order (distinct while the split has

@@ -212,10 +212,16 @@ class Trainer:
         (reported apart from the RL gain); the result is exported for reuse as model.path."""
         cfg, cluster = self.cfg, self.cluster
         t0 = time.perf_counter()
-        tasks = self.sampler.warm_start(cfg.trainer.warm_start_episodes, cfg.trainer.warm_start_tasks)
-        records = cluster.run_episodes(expert_specs(tasks, cfg.coevolution.hierarchical),
-                                       expert=ExpertAnswerers(cfg, cluster.tok)).records
-        samples, inexpressible = sft_samples(records)
+        waves = self.sampler.warm_start(cfg.trainer.warm_start_episodes, cfg.trainer.warm_start_tasks,
+                                        cfg.env.num_workers * cfg.env.envs_per_worker)
+        records, samples, inexpressible = [], [], 0
+        for tasks in waves:  # one wave fills the env slots
+            wave = cluster.run_episodes(expert_specs(tasks, cfg.coevolution.hierarchical),
+                                        expert=ExpertAnswerers(cfg, cluster.tok)).records
+            wave_samples, wave_inexpressible = sft_samples(wave)
+            records.extend(wave)
+            samples.extend(wave_samples)
+            inexpressible += wave_inexpressible
         if not samples:
             reasons = sorted({r.abort_reason.strip().splitlines()[0] for r in records if r.aborted and r.abort_reason})
             raise RuntimeError(f"warm start: no expert sample from {len(records)} episodes "

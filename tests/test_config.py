@@ -276,6 +276,8 @@ def test_sleep_when_idle_is_for_gpu_runs_only() -> None:
     assert "rollout.sleep_when_idle needs GPUs" in message and "vLLM has no sleep mode on CPU" in message
     cfg = load_config(None, ["rollout.sleep_when_idle=true", "resources.gpus_per_node=8"])
     assert cfg.rollout.sleep_when_idle
+    message = error(None, ["rollout.sleep_when_idle=true", "resources.gpus_per_node=8", "resources.colocate=false"])
+    assert "rollout.sleep_when_idle needs resources.colocate=true" in message
 
 
 def test_task_splits_default_to_the_envs_own_and_an_env_without_splits_refuses_them() -> None:

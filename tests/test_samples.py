@@ -154,9 +154,12 @@ def test_sft_samples_take_every_expert_turn_and_count_the_inexpressible_ones():
     turns = [Turn([1], [3], constraint=constraint), Turn([1, 2], [5], constraint=constraint),
              Turn([1, 2, 3], [6, 7])]
     records = [EpisodeRecord("t", "all", ["g"], Turn([9], [8]), turns),
-               EpisodeRecord("u", "all", [], None, [], aborted=True)]
+               EpisodeRecord("u", "all", [], None, [], aborted=True),
+               EpisodeRecord("v", "all", ["h"], Turn([9], [10]), [Turn([1], [4], constraint=constraint)])]
     samples, inexpressible = sft_samples(records)
     assert inexpressible == 1  # [5] is not among the constraint's choices: left out, counted
-    assert [(s.level, s.response_ids) for s in samples] == [("planner", [8]), ("executor", [3]), ("executor", [6, 7])]
-    assert samples[1].allowed == [[3, 4]] and samples[2].allowed is None
+    # the planners first, then turn by turn across the episodes
+    assert [(s.level, s.response_ids) for s in samples] == [("planner", [8]), ("planner", [10]), ("executor", [3]),
+                                                            ("executor", [4]), ("executor", [6, 7])]
+    assert samples[2].allowed == [[3, 4]] and samples[4].allowed is None
     assert all(s.advantage == 0.0 for s in samples)

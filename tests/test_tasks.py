@@ -10,14 +10,14 @@ def test_training_draws_depend_only_on_seed_and_iteration():
     assert TaskSampler(1, "train", "test").train(3, 4) != a.train(3, 4)
 
 
-def test_warm_start_tasks_cycle_over_the_first_n_training_tasks():
+def test_warm_start_tasks_come_in_waves_and_cycle_over_the_first_n_training_tasks():
     sampler = TaskSampler(0, "train", "test")
-    tasks = sampler.warm_start(7, first=4)
-    assert [t.options["task_index"] for t in tasks] == [0, 1, 2, 3, 0, 1, 2]
-    assert all(t.split == "train" and t.env_kwargs() == {"split": "train"} for t in tasks)
-    # first=0: random training tasks, the draw of iteration -1 (disjoint from RL's 0, 1, ...)
-    assert sampler.warm_start(3, first=0) == sampler.train(-1, 3)
-    assert all(t.options is None for t in sampler.warm_start(3, first=0))
+    waves = sampler.warm_start(7, first=4, wave=3)
+    assert [[t.options["task_index"] for t in w] for w in waves] == [[0, 1, 2], [3, 0, 1], [2]]
+    assert all(t.split == "train" and t.env_kwargs() == {"split": "train"} for w in waves for t in w)
+    # first=0: random training tasks, wave w the draw of iteration -1-w (disjoint from RL's 0, 1, ...)
+    assert sampler.warm_start(5, first=0, wave=3) == [sampler.train(-1, 3), sampler.train(-2, 3)[:2]]
+    assert all(t.options is None for w in sampler.warm_start(3, first=0, wave=3) for t in w)
 
 
 def test_held_out_tasks_are_the_eval_split_in_order():
