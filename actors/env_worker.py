@@ -63,9 +63,9 @@ def max_concurrency(num_envs: int) -> int:
 
 def thread_safe(spec: EnvSpec) -> bool:
     """What the env class declares in `metadata["thread_safe"]`; False (processes) when it is silent."""
-    from envs import metadata
+    from envs import entry_metadata
 
-    return bool(metadata(spec.id).get("thread_safe", False))
+    return bool(entry_metadata(spec.entry_point).get("thread_safe", False))
 
 
 @dataclass
@@ -228,7 +228,7 @@ class _InProcesses:
     """Envs one per child process; each call waits on its child's pipe in a thread of `pool`."""
 
     def __init__(self, spec: EnvSpec, kwargs: dict[str, Any], num_envs: int, start_timeout_s: float) -> None:
-        from envs import metadata
+        from envs import entry_metadata
 
         self.spec, self.kwargs, self.start_timeout_s = spec, kwargs, start_timeout_s
         self.ctx = mp.get_context("forkserver")
@@ -236,7 +236,7 @@ class _InProcesses:
         # again, and the modules the env class names in `metadata["preload"]`), so children
         # forked from it start in milliseconds.
         entry = [spec.entry_point.split(":")[0]] if isinstance(spec.entry_point, str) else []
-        self.ctx.set_forkserver_preload(["__main__", __name__, *entry, *metadata(spec.id).get("preload", ())])
+        self.ctx.set_forkserver_preload(["__main__", __name__, *entry, *entry_metadata(spec.entry_point).get("preload", ())])
         self.children: list[_Child | None] = [None] * num_envs
         self.pool = cf.ThreadPoolExecutor(max_workers=num_envs)
         self._lock = threading.Lock()  # guards `children`

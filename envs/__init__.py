@@ -45,8 +45,12 @@ def metadata(name: str) -> Mapping[str, Any]:
     """The class metadata of env `name` (a key of ENV_IDS, or a registered gymnasium id)."""
     if name not in ENV_IDS and name not in registry:
         raise ValueError(f"unknown env {name!r}; known: {', '.join(ENV_IDS)}")
-    entry = registry[ENV_IDS.get(name, name)].entry_point
-    creator = load_env_creator(entry) if isinstance(entry, str) else entry
+    return entry_metadata(registry[ENV_IDS.get(name, name)].entry_point)
+
+
+def entry_metadata(entry_point: str | Callable) -> Mapping[str, Any]:
+    """The metadata of the class an env spec's entry point names (its module is imported, no env built)."""
+    creator = load_env_creator(entry_point) if isinstance(entry_point, str) else entry_point
     return types.MappingProxyType(getattr(creator, "metadata", {}))
 
 

@@ -226,8 +226,8 @@ def test_placement_layouts_with_fake_gpus(ray_cluster):
     from actors.placement import bundles_for, create_placement_groups, role_specs
 
     cfg = load_config("configs/alfworld.yaml", [
-        "resources.gpus_per_node=8", "resources.colocate=false", "resources.rollout_gpus=1",
-        "resources.learner_gpus=1", "rollout.num_workers=2",
+        "resources.gpus_per_node=8", "resources.colocate=false", "rollout.sleep_when_idle=false",
+        "resources.rollout_gpus=1", "resources.learner_gpus=1", "rollout.num_workers=2",
         "rollout.tensor_parallel_size=2", "learner.num_workers=4", "env.num_workers=2",
         "resources.rollout_cpus=0.1", "resources.learner_cpus=0.1", "resources.env_cpus=0.1"])
     specs = role_specs(cfg)
@@ -251,7 +251,7 @@ def test_placement_layouts_with_fake_gpus(ray_cluster):
     assert "rollout" not in b and len(b["colocated"]) == 8 and all(x["GPU"] == 1.0 for x in b["colocated"])
 
     too_big = load_config("configs/alfworld.yaml", ["resources.gpus_per_node=8", "resources.colocate=false",
-                                                    "learner.num_workers=16", "resources.learner_cpus=0.01",
+                                                    "rollout.sleep_when_idle=false", "learner.num_workers=16", "resources.learner_cpus=0.01",
                                                     "resources.rollout_cpus=0.01", "resources.env_cpus=0.01"])
     start = time.time()
     with pytest.raises(RuntimeError, match="not satisfiable"):
