@@ -217,6 +217,13 @@ def markdown(runs: list[Run], config: str, minutes: float, command: str, date: s
     return "\n".join(lines) + "\n"
 
 
+def _shown_path(path: str) -> str:
+    """A path as the results page shows it: relative to the working directory (the project root)
+    when it lies below it, so the command reads the same in any clone."""
+    rel = os.path.relpath(os.path.abspath(path))
+    return path if rel.startswith("..") else rel
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", required=True, help="YAML config, e.g. configs/debug/webshop.yaml")
@@ -251,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.minutes <= 0:
         parser.error("--minutes must be > 0 (trainer.time_limit_min=0 would mean no time limit)")
 
-    command = shlex.join([sys.executable, sys.argv[0], *argv])
+    command = shlex.join([_shown_path(sys.executable), _shown_path(sys.argv[0]), *argv])
     date = datetime.now().astimezone().isoformat(timespec="seconds")
     pairs = [(v, s) for v in dict.fromkeys(args.variants) for s in dict.fromkeys(args.seeds)]
     runs = []
