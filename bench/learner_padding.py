@@ -66,13 +66,13 @@ def main() -> None:
     from himac.config import load_config
     from himac.launch import launch
     from himac.samples import sft_samples, to_batch
-    from himac.tasks import TaskSampler, splits_of
+    from himac.tasks import TaskSampler
     from himac.warm_start import ExpertAnswerers, expert_specs
 
     cfg = load_config(args.config, [*args.overrides, "rollout.backend=hf",
                                     f"trainer.output_dir={tempfile.mkdtemp(prefix='bench-padding-')}"])
     cluster = launch(cfg, learners=False)
-    sampler = TaskSampler(cfg.trainer.seed, *splits_of(cfg.env.name, cfg.env.train_split, cfg.env.eval_split))
+    sampler = TaskSampler.of(cfg)
     tasks = [t for wave in sampler.warm_start(args.episodes, cfg.trainer.warm_start_tasks, args.episodes) for t in wave]
     records = cluster.run_episodes(expert_specs(tasks, cfg.coevolution.hierarchical),
                                    expert=ExpertAnswerers(cfg, cluster.tok)).records

@@ -30,6 +30,7 @@ from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from envs import DEFAULT_ENV, ENV_IDS, task_splits
+from himac.tasks import splits_of
 
 LOSS_AGG_MODES = ("token-mean", "seq-mean-token-sum", "seq-mean-token-mean", "seq-mean-token-sum-norm")
 
@@ -681,11 +682,11 @@ def _env_errors(cfg: HiMACConfig) -> list[str]:
     # The same arguments the env workers pass (max_steps + kwargs, and the task's split for envs
     # that declare splits: the config's, else the env's default).
     splits: list[tuple[str, dict[str, Any]]] = [("", {})]
-    defaults = task_splits(cfg.env.name)
-    if defaults is not None:
+    train_split, eval_split = splits_of(cfg.env.name, cfg.env.train_split, cfg.env.eval_split)
+    if train_split is not None:
         chosen_by: dict[str, str] = {}  # split -> the key that chose it (train's when both name it)
-        chosen_by.setdefault(cfg.env.train_split or defaults["train"], "env.train_split")
-        chosen_by.setdefault(cfg.env.eval_split or defaults["eval"], "env.eval_split")
+        chosen_by.setdefault(train_split, "env.train_split")
+        chosen_by.setdefault(eval_split, "env.eval_split")
         splits = [(key, {"split": split}) for split, key in chosen_by.items()]
     for split_key, split_kwargs in splits:
         kwargs = {"max_steps": cfg.env.max_steps, **cfg.env.kwargs, **split_kwargs}

@@ -207,11 +207,12 @@ class EpisodeRunner:
 
     async def _run(self, specs: list[EpisodeSpec], versions: dict[str, int], expert: Answerers | None,
                    activity: Activity) -> list[EpisodeRecord]:
-        if expert is None:
+        answerers = expert
+        if answerers is None:
             clients = {name: LLMClient(workers, activity, linger_s=self.cfg.env.result_linger_s,
                                        timeout_s=self.timeout_s, weights_version=versions.get(name, 0))
                        for name, workers in self.engines.items()}
-            expert = EngineAnswerers({level: clients[name] for level, name in self.serves.items()})
+            answerers = EngineAnswerers({level: clients[name] for level, name in self.serves.items()})
         env = EnvClient(self.env_workers, self.cfg.env.envs_per_worker, activity,
                         step_timeout_s=self.cfg.env.step_timeout_s, reset_timeout_s=self.cfg.env.reset_timeout_s)
-        return list(await asyncio.gather(*(run_episode(s, expert, env, self.cfg, self.tok) for s in specs)))
+        return list(await asyncio.gather(*(run_episode(s, answerers, env, self.cfg, self.tok) for s in specs)))

@@ -13,7 +13,7 @@ from himac.checkpoint import resolve_resume
 from himac.config import load_config, preflight, validate
 from himac.episodes import EpisodeSpec, Sampling
 from himac.records import check_aborted, episode_metrics, write_episodes
-from himac.tasks import EVAL_SEED_OFFSET, TaskSampler, splits_of
+from himac.tasks import EVAL_SEED_OFFSET, TaskSampler
 
 if TYPE_CHECKING:
     from himac.launch import Cluster
@@ -63,15 +63,14 @@ def run_eval(checkpoint: str | None, split: str | None = None, tasks: int | None
     cfg = replace(cfg, trainer=replace(cfg.trainer, output_dir=str(results_dir / "eval")))
     validate(cfg)
     preflight(cfg)  # before any Ray work
-    train_split, eval_split = splits_of(cfg.env.name, cfg.env.train_split, cfg.env.eval_split)
+    sampler = TaskSampler.of(cfg)
     cluster = launch(cfg, learners=False)
     try:
-        metrics = evaluate(cluster, TaskSampler(cfg.trainer.seed, train_split, eval_split))
+        metrics = evaluate(cluster, sampler)
     finally:
         cluster.shutdown()
-    split = eval_split or "held-out seeds"
-    result = {"checkpoint": str(source), "split": split, **metrics}
-    path = Path(out) if out else results_dir / f"eval_{(eval_split or 'held_out')}.json"
+    result = {"checkpoint": str(source), "split": sampler.eval_split or "held-out seeds", **metrics}
+    path = Path(out) if out else results_dir / f"eval_{sampler.eval_split or 'held_out'}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2))
     print(format_table(result))

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from himac.config import HiMACConfig
 
 EVAL_SEED_OFFSET = 10_000_000  # held-out tasks use seeds from here on; training draws stay below it
 
@@ -36,6 +39,11 @@ class TaskSampler:
     seed: int
     train_split: str | None  # None: the env has no task splits
     eval_split: str | None
+
+    @classmethod
+    def of(cls, cfg: HiMACConfig) -> TaskSampler:
+        """The run's sampler: `trainer.seed` and the splits `splits_of` resolves for its env."""
+        return cls(cfg.trainer.seed, *splits_of(cfg.env.name, cfg.env.train_split, cfg.env.eval_split))
 
     def train(self, iteration: int, n: int) -> list[Task]:
         rng = random.Random(f"{self.seed}/{iteration}")

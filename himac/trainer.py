@@ -52,7 +52,7 @@ from himac.samples import (
     sft_samples,
     to_batch,
 )
-from himac.tasks import Task, TaskSampler, splits_of
+from himac.tasks import Task, TaskSampler
 from himac.warm_start import ExpertAnswerers, expert_specs
 
 
@@ -141,7 +141,7 @@ class Trainer:
         self.cfg = cfg
         self.out = Path(cfg.trainer.output_dir)
         self.state = RunState()
-        self.sampler = TaskSampler(cfg.trainer.seed, *splits_of(cfg.env.name, cfg.env.train_split, cfg.env.eval_split))
+        self.sampler = TaskSampler.of(cfg)
         self.cluster: Cluster | None = None
         self.logger: MetricsLogger | None = None
 
@@ -214,10 +214,10 @@ class Trainer:
         t0 = time.perf_counter()
         waves = self.sampler.warm_start(cfg.trainer.warm_start_episodes, cfg.trainer.warm_start_tasks,
                                         cfg.env.num_workers * cfg.env.envs_per_worker)
+        expert = ExpertAnswerers(cfg, cluster.tok)
         records, samples, inexpressible = [], [], 0
         for tasks in waves:  # one wave fills the env slots
-            wave = cluster.run_episodes(expert_specs(tasks, cfg.coevolution.hierarchical),
-                                        expert=ExpertAnswerers(cfg, cluster.tok)).records
+            wave = cluster.run_episodes(expert_specs(tasks, cfg.coevolution.hierarchical), expert=expert).records
             wave_samples, wave_inexpressible = sft_samples(wave)
             records.extend(wave)
             samples.extend(wave_samples)

@@ -15,9 +15,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from himac.agent import format_blueprint
-from himac.agent.constraints import response_pieces
+from himac.agent.constraints import choice_sequences, response_pieces
 from himac.agent.prompts import response_prefix
 from himac.clients import EnvClient
+from himac.config import HiMACConfig
 from himac.episodes import Answerer, EpisodeAborted, EpisodeSpec, Sampling, uses_sub_done
 from himac.protocol import GenRequest, GenResult
 from himac.tasks import Task
@@ -59,14 +60,14 @@ class _ExecutorExpert:
         if action is None:
             raise ExpertGaveUp("the expert's plan ended before the episode did")
         pieces = response_pieces(action, sub_done=sub_done, style=self.style, use_sub_done=self.use_sub_done)
-        ids = [t for p in pieces for t in self.tok.encode(p, add_special_tokens=False)]
+        (ids,) = choice_sequences([pieces], self.tok)
         return GenResult(ids, [0.0] * len(ids), "".join(pieces), "stop")
 
 
 class ExpertAnswerers:
     """For each episode, after its reset: the env expert's plan as the planner's and the executor's answers."""
 
-    def __init__(self, cfg: Any, tok: Any) -> None:
+    def __init__(self, cfg: HiMACConfig, tok: Any) -> None:
         self.tok, self.style = tok, cfg.agent.prompt_style
         self.max_subgoals, self.hierarchical = cfg.agent.max_subgoals, cfg.coevolution.hierarchical
         self.use_sub_done = uses_sub_done(cfg)
