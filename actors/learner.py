@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 
 import torch
 
+from actors.learner_model import build_policy_model, hf_model, learner_dtype, merged_weights, trainable
 from himac.algorithms import losses
 from himac.config import HiMACConfig
 from himac.protocol import Batch, TokenStats, reduce_metric
@@ -34,7 +35,6 @@ class LearnerWorker:
     def __init__(self, model_path: str, cfg: HiMACConfig, *, rank: int = 0, world_size: int = 1,
                  master_addr: str = "127.0.0.1", master_port: int = 29500, num_threads: int | None = None) -> None:
         import deepspeed
-        from transformers import AutoModelForCausalLM
 
         if num_threads:
             torch.set_num_threads(num_threads)
@@ -47,16 +47,12 @@ class LearnerWorker:
         self.lc, self.ac = lc, ac
         self.spec = losses.LossSpec.from_config(ac)
         self.temperature = float(cfg.rollout.temperature) or 1.0
-        dtype = cfg.model.dtype
-        self.dtype = (torch.bfloat16 if self.cuda else torch.float32) if dtype == "auto" else getattr(torch, dtype)
+        self.dtype = learner_dtype(cfg.model.dtype, self.cuda)
         torch.manual_seed(lc.seed)
 
-        model = AutoModelForCausalLM.from_pretrained(model_path, dtype=self.dtype)
-        if cfg.model.gradient_checkpointing:
-            model.gradient_checkpointing_enable()
+        model = build_policy_model(model_path, cfg, self.dtype)
         self.needs_ref = ac.kl_coef > 0 or "dgpo" in (ac.planner_loss, ac.executor_loss)
         self.ref = copy.deepcopy(model).eval().requires_grad_(False) if self.needs_ref else None
-        self.tie = bool(model.config.tie_word_embeddings)
 
         ds_config = {
             "train_micro_batch_size_per_gpu": lc.micro_batch_size,
@@ -64,6 +60,8 @@ class LearnerWorker:
             "managed_gradient_accumulation": False,
             "gradient_clipping": lc.grad_clip,
             "zero_optimization": {"stage": lc.zero_stage},
+            # bf16: bf16 weights and compute, fp32 master weights and optimizer state (DeepSpeed's
+            # mixed-precision optimizer wrapper, which also runs on CPU with ZeRO stage 0)
             "bf16": {"enabled": self.dtype == torch.bfloat16},
             "zero_allow_untested_optimizer": True,
             "steps_per_print": 10**9,
@@ -71,7 +69,7 @@ class LearnerWorker:
         }
         if lc.offload:
             ds_config["zero_optimization"]["offload_optimizer"] = {"device": "cpu", "pin_memory": self.cuda}
-        params = [p for p in model.parameters() if p.requires_grad]
+        params = list(trainable(model))  # frozen blocks and LoRA's base weights get no optimizer state
         if lc.optimizer == "deepspeed_adam":
             ds_config["optimizer"] = {"type": "AdamW", "params": {"lr": lc.lr, "betas": list(lc.betas),
                                                                 "weight_decay": lc.weight_decay}}
@@ -107,11 +105,20 @@ class LearnerWorker:
 
     def _logits(self, model, hidden: torch.Tensor, batch: Batch, rows: torch.Tensor, cols: torch.Tensor) -> torch.Tensor:
         """lm_head on the hidden states [N, H] of positions (rows, cols) -> float logits [N, V],
-        temperature and the action constraint applied."""
-        logits = model.get_output_embeddings()(hidden).float() / self.temperature
+        temperature and the action constraint applied. A bf16/fp16 model's head runs in fp32 here
+        (a bf16 logit of 20 is only resolved to 0.125; the head sees few positions, so this is cheap)."""
+        logits = self._head(model, hidden) / self.temperature
         if "allowed" in batch.tensors:
             logits = logits + self._constraint_bias(batch, rows, cols, logits.shape[-1])
         return logits
+
+    def _head(self, model, hidden: torch.Tensor) -> torch.Tensor:
+        """The lm_head in fp32: [N, H] -> [N, V] float logits."""
+        head = model.get_output_embeddings()
+        if self.dtype == torch.float32:
+            return head(hidden).float()
+        bias = None if head.bias is None else head.bias.float()
+        return torch.nn.functional.linear(hidden.float(), head.weight.float(), bias)
 
     @torch.no_grad()
     def _token_stats(self, batch: Batch, with_ref: bool, with_dgpo: bool) -> dict[str, torch.Tensor]:
@@ -142,8 +149,12 @@ class LearnerWorker:
         for idx, mb in self._micro_batches(batch):
             for k, v in self._token_stats(mb, with_ref=self.needs_ref, with_dgpo=with_dgpo).items():
                 full.setdefault(k, torch.zeros(shape, device=self.device))[idx, : v.shape[1]] = v
-        return TokenStats(full["old_logp"], losses.scored_mask(batch["loss_mask"]).float(), full.get("ref_logp"),
-                          full.get("hellinger"), full.get("norm_entropy"))
+        mask = losses.scored_mask(batch["loss_mask"]).float()
+        is_weight = None
+        if self.ac.tis_cap > 0 and "rollout_logp" in batch:
+            is_weight = losses.tis_weights(full["old_logp"], batch["rollout_logp"], mask, self.ac.tis_cap)
+        return TokenStats(full["old_logp"], mask, full.get("ref_logp"), full.get("hellinger"),
+                          full.get("norm_entropy"), is_weight)
 
     def _logp_and_entropy(self, batch: Batch, with_entropy: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Log-probs of the taken response tokens [B, L] (with grad) and, if asked, their entropy [B, L].
@@ -194,17 +205,20 @@ class LearnerWorker:
     # -- public API --------------------------------------------------------------------
     @torch.no_grad()
     def score(self, prompt_ids: list[int], response_ids: list[int]) -> list[float]:
-        """Per-token log-probs of a response (the weight-sync parity probe)."""
+        """Per-token log-probs of a response at temperature 1, unconstrained (the weight-sync parity
+        probe), through the same hidden-state and head path as training."""
         ids = torch.tensor([prompt_ids + response_ids], device=self.device)
-        logits = self.engine.module(input_ids=ids).logits[0, :-1].float()
-        logp = losses.token_logprobs(logits, ids[0, 1:])
-        return logp[len(prompt_ids) - 1:].tolist()
+        model = self.engine.module
+        probe = Batch({"input_ids": ids, "attention_mask": torch.ones_like(ids)})
+        hidden = self._hidden(model, probe)[0, len(prompt_ids) - 1:-1]
+        return losses.token_logprobs(self._head(model, hidden), ids[0, len(prompt_ids):]).tolist()
 
     def update(self, batch: Batch) -> dict[str, float]:
         """One learning step on this rank's shard: token statistics, then `ppo_epochs` optimizer steps.
 
         Metrics: actor/* from `losses.policy_loss` (means over micro-batches; *_max keys: max),
-        dgpo/*, actor/grad_norm (mean over the steps taken; NaN if none) and actor/skipped_steps
+        dgpo/*, rollout/*_gap_* (`losses.rollout_gap`: engine vs learner log-probs of the sampled
+        tokens, before the update), actor/grad_norm (mean over the steps taken; NaN if none) and actor/skipped_steps
         (steps skipped for a non-finite loss or gradient).
         """
         batch = batch.to(self.device)
@@ -228,7 +242,7 @@ class LearnerWorker:
                 loss, pm = losses.policy_loss(
                     logp, st.old_logp, mb["advantages"], st.mask, self.spec, ref_logp=st.ref_logp,
                     use_dgpo=mb["use_dgpo"], hellinger=st.hellinger, norm_entropy=st.norm_entropy,
-                    token_entropy=ent, weights=mb["weights"])
+                    token_entropy=ent, weights=mb["weights"], is_weight=st.is_weight)
                 self._backward(loss * (n_mb / n_total))
                 for k, v in pm.items():
                     per_key.setdefault(k, []).append(v)
@@ -242,6 +256,8 @@ class LearnerWorker:
         t2 = time.perf_counter()
         # namespaced keys (dgpo/...) keep their name
         metrics = {(k if "/" in k else f"actor/{k}"): reduce_metric(k, v) for k, v in per_key.items()}
+        if "rollout_logp" in batch:
+            metrics.update(losses.rollout_gap(stats.old_logp, batch["rollout_logp"], stats.mask, batch["weights"]))
         metrics["actor/grad_norm"] = sum(norms) / len(norms) if norms else float("nan")
         metrics["actor/skipped_steps"] = float(skipped)
         metrics["timing/logprob"] = t1 - t0
@@ -319,13 +335,11 @@ class LearnerWorker:
                                f"parameter tensor(s): {shown}{', ...' if len(bad) > 5 else ''}")
 
     def export_weights(self) -> dict[str, torch.Tensor]:
-        """Full (gathered) weights on CPU, in Hugging Face checkpoint names; refuses non-finite weights."""
+        """Full (gathered) weights on CPU, in Hugging Face checkpoint names, LoRA merged; refuses non-finite weights."""
         if self.lc.zero_stage == 3:
             out = {name: p.detach().cpu().clone() for name, p in self._full_parameters()}
         else:
-            out = {k: v.detach().cpu().clone() for k, v in self.engine.module.state_dict().items()}
-            if self.tie:
-                out.pop("lm_head.weight", None)
+            out = merged_weights(self.engine.module)
         self._refuse_nonfinite(out.items(), "export the weights")
         return out
 
@@ -349,7 +363,8 @@ class LearnerWorker:
     def save_hf(self, path: str) -> None:
         """Save the current policy as a Hugging Face model directory (rank 0); refuses non-finite weights."""
         if self.rank == 0:
-            self.engine.module.save_pretrained(path, state_dict=self.export_weights(), safe_serialization=True)
+            hf_model(self.engine.module).save_pretrained(path, state_dict=self.export_weights(),
+                                                          safe_serialization=True)
 
     # -- GPU weight sync (NCCL) -----------------------------------------------------------
     def free_address(self) -> tuple[str, int]:

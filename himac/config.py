@@ -49,7 +49,10 @@ class ModelConfig:
     # sample's loss mask covering its own response. False: separate planner and executor models, each with
     # its own learner group and engines.
     shared: bool = True
-    dtype: str = "auto"  # auto|float32|bfloat16|float16; auto = fp32 on CPU, bf16 on GPU
+    # auto|float32|bfloat16|float16 (auto = fp32 on CPU, bf16 on GPU) of the engines' and the learner's weights and
+    # compute. bf16/fp16 learners keep fp32 master weights and Adam state (DeepSpeed's mixed-precision optimizer) and
+    # take the log-softmax behind the PPO ratio and DGPO's statistics in fp32 (lm_head in fp32 at scored positions).
+    dtype: str = "auto"
     gradient_checkpointing: bool = False  # recompute activations in backward to save memory
 
 
@@ -71,7 +74,10 @@ class RolloutConfig:
     # Colocated GPU mode: the vLLM engines sleep (level 1: weights offloaded, KV cache freed) while the
     # learner trains and wake for the weight sync. GPU only (vLLM on CPU has no sleep mode).
     sleep_when_idle: bool = False
-    sync_parity_threshold: float = 1e-3  # max |rollout - learner| log-prob on the probe after a weight sync
+    # max |rollout - learner| log-prob (nats) on the probe after a weight sync; null = the model dtype's default
+    # (policy.PARITY_THRESHOLDS: float32 1e-3, bfloat16 0.15, float16 0.05; measured in docs/real-model-speed.md)
+    sync_parity_threshold: float | None = None
+    kv_cache_gib: float = 1.0  # CPU: vLLM's KV-cache size per engine, GiB (on GPU gpu_memory_utilization rules)
     restrict_to_admissible: bool = False  # each executor response is one of the turn's admissible actions (tiny models)
 
 
@@ -133,6 +139,10 @@ class AlgorithmConfig:
     dgpo_kappa: float = 1.0  # DGPO entropy gate exponent
     dgpo_chunk_size: int = 1024  # tokens per chunk when computing Hellinger/entropy over the vocabulary
     ppo_epochs: int = 1  # passes over one iteration's batch, one optimizer step each
+    # Truncated importance sampling against engine/learner mismatch (as verl's and OpenRLHF's): each token's policy
+    # loss is multiplied by min(exp(old_logp - rollout_logp), tis_cap), rollout_logp being the engine's log-prob of
+    # the sampled token. 0 = off. The gap itself is logged every iteration (rollout/logp_diff_*) either way.
+    tis_cap: float = 0.0
 
 
 @dataclass
@@ -163,6 +173,16 @@ class LearnerConfig:
     betas: list[float] = field(default_factory=lambda: [0.9, 0.999])  # Adam betas
     grad_clip: float = 1.0  # global gradient-norm clip; 0 = off
     optimizer: str = "adamw"  # adamw (torch AdamW as DeepSpeed client optimizer) | deepspeed_adam
+    # The bottom N transformer blocks and the input embeddings (the tied lm_head with them) take no gradient and
+    # hold no optimizer state; with LoRA, adapters go only on the blocks above them. 0 = train everything.
+    freeze_layers: int = 0
+    # LoRA through peft: rank of the adapters (0 = full fine-tuning), their alpha and the linear layers they wrap.
+    # The base weights are frozen; optimizer state exists only for the adapters; exports and weight syncs are
+    # the merged weights. Embeddings and the lm_head are never adapted (vLLM serves no LoRA on them).
+    lora_rank: int = 0
+    lora_alpha: float = 32.0
+    lora_targets: list[str] = field(
+        default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
     seed: int = 0  # seed of the learner processes
 
 
@@ -476,6 +496,10 @@ def _non_empty(why: str) -> tuple[Callable[[Any], bool], str]:
     return (lambda v: v.strip() != ""), f"a non-empty path ({why})"
 
 
+def _non_empty_list(why: str) -> tuple[Callable[[Any], bool], str]:
+    return (lambda v: len(v) > 0 and all(str(x).strip() for x in v)), f"a non-empty list ({why})"
+
+
 _COUNT = _ge(1)
 MIN_TEMPERATURE = 1e-3  # below this, logits / temperature overflows to inf and the log-probs turn NaN
 MIN_PROMPT_TOKENS = 64  # the shortest prompt the agent writes (task line, observation, action list)
@@ -498,7 +522,8 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "rollout.executor_max_tokens": _COUNT,
     "rollout.max_model_len": _COUNT,
     "rollout.gpu_memory_utilization": _fraction("a share of GPU memory"),
-    "rollout.sync_parity_threshold": _ge(0),
+    "rollout.sync_parity_threshold": ((lambda v: v is None or v >= 0), ">= 0 or null (the dtype's default)"),
+    "rollout.kv_cache_gib": _gt(0, "GiB"),
     "env.max_steps": _COUNT,
     "env.num_workers": _COUNT,
     "env.envs_per_worker": _COUNT,
@@ -521,6 +546,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "algorithm.dgpo_kappa": _ge(0),
     "algorithm.dgpo_chunk_size": _COUNT,
     "algorithm.ppo_epochs": _COUNT,
+    "algorithm.tis_cap": ((lambda v: v == 0 or v >= 1), "0 (off) or >= 1 (a cap on the importance ratio)"),
     "coevolution.phase_a_iters": _ge(0),
     "coevolution.phase_b_iters": _ge(0),
     "learner.num_workers": _COUNT,
@@ -530,6 +556,10 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "learner.weight_decay": _ge(0),
     "learner.betas": ((lambda v: len(v) == 2 and all(0 <= b < 1 for b in v)), "two values in [0, 1)"),
     "learner.grad_clip": _ge(0),
+    "learner.freeze_layers": _ge(0),
+    "learner.lora_rank": _ge(0, "(0 = full fine-tuning)"),
+    "learner.lora_alpha": _gt(0),
+    "learner.lora_targets": _non_empty_list("the linear layers LoRA wraps, e.g. [q_proj, v_proj]"),
     "resources.num_nodes": _COUNT,
     "resources.gpus_per_node": _ge(0),
     "resources.rollout_gpus": _ge(0),
@@ -619,6 +649,9 @@ def _value_errors(cfg: HiMACConfig) -> list[str]:
             "rollout.sleep_when_idle needs resources.colocate=true: engines on GPUs of their own have "
             "nothing to free for the learner; set rollout.sleep_when_idle=false"
         )
+    if cfg.learner.lora_rank > 0 and cfg.learner.zero_stage == 3:
+        errors.append("learner.lora_rank > 0 needs learner.zero_stage <= 2 (ZeRO-3 would partition the base weights "
+                      "the adapters are merged into; the adapters' optimizer state is small anyway)")
     if cfg.env.name in ENV_IDS and task_splits(cfg.env.name) is None:
         for key in ("train_split", "eval_split"):
             if getattr(cfg.env, key) is not None:

@@ -116,7 +116,7 @@ async def write_blueprint(record: EpisodeRecord, task: str, observation: str, sa
     out = await planner.generate(GenRequest(ids, max_tokens, sampling.temperature, sampling.top_p,
                                             stop_strings("planner", style), seed=seed))
     record.blueprint = parse_blueprint(response_prefix("planner", style) + out.text, cfg.agent.max_subgoals)
-    record.planner_turn = Turn(ids, out.token_ids, response=out.text)
+    record.planner_turn = Turn(ids, out.token_ids, response=out.text, rollout_logprobs=out.logprobs)
 
 
 async def act(record: EpisodeRecord, episode: ExecutorEpisode, sampling: Sampling, seed: int, executor: Answerer,
@@ -133,7 +133,7 @@ async def act(record: EpisodeRecord, episode: ExecutorEpisode, sampling: Samplin
         request.prompt_ids = ids = fit_prompt(ids, room)
     out = await executor.generate(request)
     return episode.record(out.text, require_think=a.require_think, prompt_ids=ids, response_ids=out.token_ids,
-                          constraint=request.allowed_sequences)
+                          constraint=request.allowed_sequences, rollout_logprobs=out.logprobs)
 
 
 def uses_sub_done(cfg: HiMACConfig) -> bool:

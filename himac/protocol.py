@@ -112,13 +112,15 @@ class Batch:
 class TokenStats:
     """The learner's statistics of a batch at its scored response positions, each [B, L] (0 elsewhere):
     the rollout policy's log-probs (`old_logp`, recomputed), the float loss mask, and when the loss
-    needs them the reference's log-probs, the squared Hellinger deviation and normalised entropy (DGPO)."""
+    needs them the reference's log-probs, the squared Hellinger deviation and normalised entropy (DGPO),
+    and with truncated importance sampling (`algorithm.tis_cap`) each token's importance weight."""
 
     old_logp: torch.Tensor
     mask: torch.Tensor
     ref_logp: torch.Tensor | None = None
     hellinger: torch.Tensor | None = None
     norm_entropy: torch.Tensor | None = None
+    is_weight: torch.Tensor | None = None
 
     def select(self, idx: torch.Tensor, length: int) -> TokenStats:
         """The rows `idx`, cut to the first `length` positions (a micro-batch's view)."""
@@ -126,4 +128,4 @@ class TokenStats:
             return None if t is None else t[idx, :length]
 
         return TokenStats(part(self.old_logp), part(self.mask), part(self.ref_logp), part(self.hellinger),
-                          part(self.norm_entropy))
+                          part(self.norm_entropy), part(self.is_weight))

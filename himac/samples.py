@@ -30,6 +30,7 @@ class TrainSample:
     level: str  # "planner" | "executor"
     allowed: list[list[int]] | None = None  # per response token: the tokens the constraint allowed there
     weight: float = 1.0  # how many identical samples this one stands for (`merge_duplicates`)
+    rollout_logp: list[float] | None = None  # the engine's log-prob per response token (None: not sampled by one)
 
 
 def _episode_advantages(returns: list[float], groups: Sequence, estimator: str) -> list[float]:
@@ -45,7 +46,8 @@ def planner_samples(records: list[EpisodeRecord], estimator: str) -> list[TrainS
         raise ValueError(f"the planner's advantage estimator must be one of {PLANNER_ESTIMATORS}, got {estimator!r}")
     eps = [r for r in records if r.planner_turn is not None and not r.aborted]
     a = _episode_advantages([r.episode_return for r in eps], [r.task_id for r in eps], estimator)
-    return [TrainSample(r.planner_turn.prompt_ids, r.planner_turn.response_ids, x, "planner") for r, x in zip(eps, a)]
+    return [TrainSample(r.planner_turn.prompt_ids, r.planner_turn.response_ids, x, "planner",
+                        rollout_logp=r.planner_turn.rollout_logprobs) for r, x in zip(eps, a)]
 
 
 def executor_samples(records: list[EpisodeRecord], estimator: str, *, gamma: float, omega: float,
@@ -81,7 +83,7 @@ def executor_samples(records: list[EpisodeRecord], estimator: str, *, gamma: flo
     if normalize_by_turns and eps:
         mean_turns = sum(len(r.turns) for r in eps) / len(eps)
         values = [[v * mean_turns / len(r.turns) for v in vs] for r, vs in zip(eps, values)]
-    return [TrainSample(t.prompt_ids, t.response_ids, v, "executor", allowed_tokens(t))
+    return [TrainSample(t.prompt_ids, t.response_ids, v, "executor", allowed_tokens(t), rollout_logp=t.rollout_logprobs)
             for r, vs in zip(eps, values) for t, v in zip(r.turns, vs)]
 
 
@@ -128,14 +130,15 @@ def merge_duplicates(samples: list[TrainSample]) -> list[TrainSample]:
         weight = sum(s.weight for s in same)
         advantage = sum(s.advantage * s.weight for s in same) / weight
         out.append(TrainSample(same[0].prompt_ids, same[0].response_ids, advantage, same[0].level,
-                               same[0].allowed, weight))
+                               same[0].allowed, weight, same[0].rollout_logp))
     return out
 
 
 def to_batch(samples: list[TrainSample], pad_id: int, *, dgpo_levels: set[str] = frozenset()) -> Batch:
     """Right-padded [B, L] tensors; loss_mask marks the response tokens that carry a decision.
 
-    Constrained samples add `allowed` [B, R, K] (the allowed token ids at response position r,
+    `rollout_logp` [B, L]: the engine's log-prob of each response token (NaN where unknown: prompts,
+    padding, samples no engine sampled). Constrained samples add `allowed` [B, R, K] (the allowed token ids at response position r,
     -1 padded; all -1 where a row is unconstrained) and `response_start` [B]; their forced
     positions (one allowed token) are left out of the loss mask.
     """
@@ -144,13 +147,16 @@ def to_batch(samples: list[TrainSample], pad_id: int, *, dgpo_levels: set[str] =
     ids = torch.full((n, length), pad_id, dtype=torch.long)
     attn = torch.zeros((n, length), dtype=torch.long)
     loss_mask = torch.zeros((n, length), dtype=torch.long)
+    rollout_logp = torch.full((n, length), float("nan"))
     for i, s in enumerate(samples):
         p, r = len(s.prompt_ids), len(s.response_ids)
         ids[i, : p + r] = torch.tensor(s.prompt_ids + s.response_ids)
         attn[i, : p + r] = 1
         loss_mask[i, p : p + r] = 1 if s.allowed is None else torch.tensor([len(a) > 1 for a in s.allowed])
+        if s.rollout_logp is not None and len(s.rollout_logp) == r:
+            rollout_logp[i, p : p + r] = torch.tensor(s.rollout_logp, dtype=torch.float)
     tensors = {
-        "input_ids": ids, "attention_mask": attn, "loss_mask": loss_mask,
+        "input_ids": ids, "attention_mask": attn, "loss_mask": loss_mask, "rollout_logp": rollout_logp,
         "advantages": torch.tensor([s.advantage for s in samples], dtype=torch.float),
         "weights": torch.tensor([s.weight for s in samples], dtype=torch.float),
         "use_dgpo": torch.tensor([s.level in dgpo_levels for s in samples]),
@@ -164,7 +170,7 @@ def to_batch(samples: list[TrainSample], pad_id: int, *, dgpo_levels: set[str] =
                 allowed[i, j, : len(a)] = torch.tensor(a)
         tensors["allowed"] = allowed
         tensors["response_start"] = torch.tensor([len(s.prompt_ids) for s in samples])
-    return Batch(tensors, per_position={"input_ids", "attention_mask", "loss_mask"})
+    return Batch(tensors, per_position={"input_ids", "attention_mask", "loss_mask", "rollout_logp"})
 
 
 def shard(batch: Batch, ranks: int) -> list[Batch]:

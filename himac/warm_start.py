@@ -11,6 +11,7 @@ constraint and abort accounting are RL's own, and the samples come from the same
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -45,7 +46,7 @@ class _PlannerExpert:
 
     async def generate(self, request: GenRequest) -> GenResult:
         ids = self.tok.encode(self.text, add_special_tokens=False)
-        return GenResult(ids, [0.0] * len(ids), self.text, "stop")
+        return GenResult(ids, [math.nan] * len(ids), self.text, "stop")  # no engine sampled it
 
 
 class _ExecutorExpert:
@@ -61,7 +62,7 @@ class _ExecutorExpert:
             raise ExpertGaveUp("the expert's plan ended before the episode did")
         pieces = response_pieces(action, sub_done=sub_done, style=self.style, use_sub_done=self.use_sub_done)
         (ids,) = choice_sequences([pieces], self.tok)
-        return GenResult(ids, [0.0] * len(ids), "".join(pieces), "stop")
+        return GenResult(ids, [math.nan] * len(ids), "".join(pieces), "stop")
 
 
 class ExpertAnswerers:

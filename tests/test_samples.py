@@ -75,7 +75,8 @@ def test_to_batch_masks_response_tokens_and_shard_pads_without_loss():
     b = to_batch(s, pad_id=0, dgpo_levels={"executor"})
     assert b["input_ids"].tolist() == [[1, 2, 3]] * 3 and b["loss_mask"].tolist() == [[0, 0, 1]] * 3
     assert b["use_dgpo"].all() and "allowed" not in b
-    assert b.per_position == {"input_ids", "attention_mask", "loss_mask"}  # what a micro-batch cuts
+    assert b.per_position == {"input_ids", "attention_mask", "loss_mask", "rollout_logp"}  # what a micro-batch cuts
+    assert b["rollout_logp"].isnan().all()  # these turns carry no engine log-probs
     parts = shard(b, 2)
     assert [len(p) for p in parts] == [2, 2] and parts[1]["loss_mask"][1].sum() == 0
     assert torch.equal(parts[0]["advantages"], b["advantages"][:2])
@@ -163,3 +164,15 @@ def test_sft_samples_take_every_expert_turn_and_count_the_inexpressible_ones():
                                                             ("executor", [4]), ("executor", [6, 7])]
     assert samples[2].allowed == [[3, 4]] and samples[4].allowed is None
     assert all(s.advantage == 0.0 for s in samples)
+
+
+def test_engine_log_probs_travel_from_the_turn_to_the_batch():
+    t = Turn([1, 2], [3, 4], rollout_logprobs=[-0.5, -1.5])
+    r = EpisodeRecord("t", "all", ["s0"], None, [t, Turn([1, 2], [3, 4], rollout_logprobs=[-0.5, -1.5])],
+                      episode_return=1.0)
+    r2 = EpisodeRecord("t", "all", ["s0"], None, [Turn([1, 2], [5], rollout_logprobs=[-2.0])], episode_return=0.0)
+    s = merge_duplicates(executor([r, r2], "grpo"))
+    b = to_batch(s, pad_id=0)
+    assert len(b) == 2 and b["weights"].tolist() == [2.0, 1.0]
+    assert b["rollout_logp"][0, 2:].tolist() == [-0.5, -1.5] and b["rollout_logp"][0, :2].isnan().all()
+    assert b["rollout_logp"][1, 2].item() == -2.0 and b["rollout_logp"][1, 3].isnan()

@@ -30,8 +30,10 @@ class Turn:
     text, and for executor turns the observation acted on (GiGPO's anchor), the parsed
     action, whether it was valid (False when the response broke the format or the env
     rejected the action, `info["action_valid"] is False`), `<sub_done>`, the active subgoal,
-    the reward (env reward minus the invalid-action penalty on invalid turns) and, for a
-    constrained turn, the token ids of its admissible responses (the learner's mask).
+    the reward (env reward minus the invalid-action penalty on invalid turns), for a
+    constrained turn the token ids of its admissible responses (the learner's mask), and the
+    engine's log-prob of each response token under the distribution it was sampled from (NaN
+    where no engine sampled it: the warm start's expert), read by the learner's drift metric and TIS.
     """
 
     prompt_ids: list[int]
@@ -45,6 +47,7 @@ class Turn:
     subgoal_index: int = 0
     reward: float = 0.0
     constraint: list[list[int]] | None = None  # the admissible responses' token ids, when constrained
+    rollout_logprobs: list[float] | None = None  # the engine's log-prob per response token
 
 
 @dataclass
@@ -113,7 +116,8 @@ class ExecutorEpisode:
         return prompt
 
     def record(self, response_text: str, *, require_think: bool = False, prompt_ids: list[int] | None = None,
-               response_ids: list[int] | None = None, constraint: list[list[int]] | None = None) -> str:
+               response_ids: list[int] | None = None, constraint: list[list[int]] | None = None,
+               rollout_logprobs: list[float] | None = None) -> str:
         """Parse the generated text (after the style's response prefix) and return the env action;
         the token ids and the constraint, when given, are kept on the turn for training."""
         assert self._pending_style is not None, "record() needs next_prompt() first"
@@ -126,6 +130,7 @@ class ExecutorEpisode:
         self._pending_step = Turn(
             list(prompt_ids or []), list(response_ids or []), response=response_text, observation=self.observation,
             action=action, valid=valid, sub_done=sub_done, subgoal_index=self.active, constraint=constraint,
+            rollout_logprobs=rollout_logprobs,
         )
         return action
 

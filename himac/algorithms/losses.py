@@ -103,6 +103,7 @@ def ppo_clip_loss(
     clip_c: float | None = None,
     agg: str = "token-mean",
     weights: Tensor | None = None,
+    is_weight: Tensor | None = None,
 ) -> tuple[Tensor, dict[str, float]]:
     """PPO clipped surrogate L = max(-A r, -A clip(r, 1 - eps_low, 1 + eps_high)), aggregated by `agg`.
 
@@ -112,6 +113,7 @@ def ppo_clip_loss(
     clipfrac_lower (A < 0 and r < 1 - eps_low), approx_kl = mean(old_logp - logp),
     ratio_mean, ratio_max (0 when the mask is empty), and clipfrac_dual when c is set.
     weights [B]: sample weights (see `aggregate`), used by the loss and the metrics.
+    is_weight [B, T]: per-token importance weights multiplying the surrogate (`tis_weights`).
     """
     assert logp.shape == old_logp.shape == mask.shape, (
         f"logp {tuple(logp.shape)}, old_logp {tuple(old_logp.shape)}, mask {tuple(mask.shape)}"
@@ -127,6 +129,8 @@ def ppo_clip_loss(
         assert clip_c > 1, f"dual clip constant must be > 1, got {clip_c}"
         dual = (adv < 0) & (loss_mat > -adv * clip_c)
         loss_mat = torch.where(adv < 0, torch.minimum(loss_mat, -adv * clip_c), loss_mat)
+    if is_weight is not None:
+        loss_mat = loss_mat * is_weight.detach()
     loss = aggregate(loss_mat, mask, agg, weights)
 
     with torch.no_grad():
@@ -286,6 +290,7 @@ def policy_loss(
     norm_entropy: Tensor | None = None,
     token_entropy: Tensor | None = None,
     weights: Tensor | None = None,
+    is_weight: Tensor | None = None,
 ) -> tuple[Tensor, dict[str, float]]:
     """The learner's loss: PPO-clip + kl_coef * KL - entropy_coef * entropy, each aggregated by spec.loss_agg.
 
@@ -294,6 +299,7 @@ def policy_loss(
     of `dgpo_weights_from_stats(hellinger, norm_entropy)` ([B, T] each) and carry no KL term.
     ref_logp [B, T]: needed when kl_coef > 0. token_entropy [B, T] (with grad): needed when
     entropy_coef > 0. weights [B]: row i stands for weights[i] identical rows (see `aggregate`).
+    is_weight [B, T]: truncated importance weights of the PPO term (`tis_weights`; None = off).
     Metrics: those of ppo_clip_loss, kl and entropy when their terms are on, and for batches with
     DGPO rows dgpo/hellinger_mean (over their valid tokens) and dgpo/weight_max.
     """
@@ -316,7 +322,7 @@ def policy_loss(
         }
     loss, metrics = ppo_clip_loss(logp, old_logp, token_adv, mask, clip_low=spec.clip_low,
                                   clip_high=spec.clip_high, clip_c=spec.dual_clip_c, agg=spec.loss_agg,
-                                  weights=weights)
+                                  weights=weights, is_weight=is_weight)
     if spec.kl_coef > 0:
         assert ref_logp is not None, "kl_coef > 0 needs ref_logp"
         kl_mask = mask * (~use_dgpo)[:, None]  # DGPO rows carry no KL term
@@ -330,3 +336,34 @@ def policy_loss(
         metrics["entropy"] = ent.item()
     metrics.update(dgpo_metrics)
     return loss, metrics
+
+
+# --- engine/learner mismatch -------------------------------------------------------------------
+
+def _known(rollout_logp: Tensor, mask: Tensor) -> Tensor:
+    """Scored positions whose engine log-prob is known (NaN marks tokens no engine sampled: expert turns)."""
+    return mask.bool() & torch.isfinite(rollout_logp)
+
+
+def tis_weights(old_logp: Tensor, rollout_logp: Tensor, mask: Tensor, cap: float) -> Tensor:
+    """Truncated importance sampling (Yao et al. 2025; verl's and OpenRLHF's TIS) [B, T]: the tokens were
+    sampled by the engine (rollout_logp) but the loss assumes the learner's policy (old_logp), so each
+    token's surrogate is weighted by min(exp(old_logp - rollout_logp), cap). 1 where the engine's
+    log-prob is unknown or the position is not scored."""
+    known = _known(rollout_logp, mask)
+    log_ratio = torch.where(known, old_logp - rollout_logp.nan_to_num(0.0), 0.0)
+    return log_ratio.clamp(max=math.log(cap)).exp()
+
+
+def rollout_gap(old_logp: Tensor, rollout_logp: Tensor, mask: Tensor, weights: Tensor | None = None) -> dict[str, float]:
+    """How far the engine's log-probs of the sampled tokens are from the learner's (old_logp) at the
+    scored positions: max and (weighted) mean of |old_logp - rollout_logp| in nats, and the mean
+    absolute probability gap |p_old - p_rollout| (verl's rollout_probs_diff_mean). Empty -> {}."""
+    known = _known(rollout_logp, mask)
+    if not known.any():
+        return {}
+    gap = (old_logp - rollout_logp.nan_to_num(0.0)).abs()
+    pgap = (old_logp.exp() - rollout_logp.nan_to_num(0.0).exp()).abs()
+    w = known.float() if weights is None else known.float() * weights.float()[:, None]
+    return {"rollout/logp_gap_max": gap[known].max().item(), "rollout/logp_gap_mean": _masked_mean(gap, w),
+            "rollout/prob_gap_mean": _masked_mean(pgap, w)}
