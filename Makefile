@@ -23,8 +23,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --no-build-isolation deepspeed==0.19.8
 	$(BIN)/pip install -q -e '.[cpu,alfworld,dev]'
 	$(BIN)/pip uninstall -q -y torchvision torchaudio torchcodec || true
+	$(MAKE) --no-print-directory tcmalloc
 	$(BIN)/python -c "import torch, vllm, ray, deepspeed, transformers, alfworld, gymnasium, omegaconf; print('venv ok: torch', torch.__version__, 'vllm', vllm.__version__)"
 	touch $@
+
+# vLLM-CPU's docs ask for tcmalloc preloaded into the engine (actors/cpu_runtime.py); Intel OpenMP
+# comes from the `intel-openmp` wheel of the cpu extra. Needs root and apt-get, else a note.
+TCMALLOC := /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
+.PHONY: tcmalloc
+tcmalloc:
+	@test -e $(TCMALLOC) || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+	  && { apt-get install -y -q libtcmalloc-minimal4 >/dev/null 2>&1 \
+	       || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q libtcmalloc-minimal4 >/dev/null 2>&1; }; } ; } \
+	  || echo "note: libtcmalloc-minimal4 is not installed (needs root apt-get): vLLM-CPU engines run without tcmalloc"
 
 test: $(STAMP) $(WEBSHOP_DATA)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

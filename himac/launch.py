@@ -13,6 +13,7 @@ from typing import Any
 
 import ray
 
+from actors.cpu_runtime import engine_env
 from actors.engines import RolloutWorker
 from actors.env_worker import EnvWorker, max_concurrency
 from actors.learner import LearnerWorker
@@ -21,7 +22,7 @@ from actors.weight_sync import NcclSync, ObjectStoreSync
 from envs import ENV_IDS
 from himac.config import HiMACConfig, to_yaml
 from himac.episodes import Answerers, EpisodeRunner, EpisodeSpec, RolloutResult
-from himac.policy import Models, Policy
+from himac.policy import Models, Policy, parity_threshold
 
 # The parity probe: a fixed prompt and answer in the agent's own format, the same for every env.
 PROBE_PROMPT, PROBE_RESPONSE = "task: reach the goal\n<action>", "look</action>"
@@ -125,6 +126,8 @@ class _Starter:
         spec = self.roles[role]
         env_vars = {"VLLM_ALLOW_INSECURE_SERIALIZATION": "1", "TOKENIZERS_PARALLELISM": "false",
                     "VLLM_LOGGING_LEVEL": os.environ.get("VLLM_LOGGING_LEVEL", "WARNING")}
+        if not self.gpu and role in ("rollout", "planner_rollout"):
+            env_vars.update(engine_env(self.cfg.rollout.cpu_runtime))
         return actor_options(self.pgs["colocated" if colocated else role], i, spec.cpus, 0.5 if colocated else spec.gpus,
                              runtime_env={"env_vars": env_vars})
 
@@ -150,7 +153,8 @@ class _Starter:
                     if self.gpu and "colocated" not in self.pgs else ObjectStoreSync(learners[0], engines))
         probe = (self.tok.encode(PROBE_PROMPT, add_special_tokens=False),
                  self.tok.encode(PROBE_RESPONSE, add_special_tokens=False))
-        return Policy(name, learners, engines, sync, probe=probe, parity_threshold=r.sync_parity_threshold,
+        threshold = parity_threshold(r.sync_parity_threshold, cfg.model.dtype, self.gpu)
+        return Policy(name, learners, engines, sync, probe=probe, parity_threshold=threshold,
                       sleep_engines=r.sleep_when_idle)
 
     def env_workers(self) -> list:

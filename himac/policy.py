@@ -31,6 +31,24 @@ class WeightSync(Protocol):
     def probe(self, prompt_ids: list[int], response_ids: list[int]) -> float: ...
 
 
+# The parity probe's default threshold per model dtype (rollout.sync_parity_threshold: null): the largest
+# |engine - learner| log-prob (nats) a correct sync leaves. float32: both sides compute the same function.
+# bfloat16: the engine computes in bf16 with its own kernels (vLLM's lm_head included), the learner with an
+# fp32 head, so they differ by rounding: SmolLM2-135M on CPU, vLLM vs learner, 0.23 nats at most on the probe
+# (0.06-0.08 on agent prompts; docs/real-model-speed.md), hence 0.5. float16 (not measured here; vLLM-CPU runs
+# bf16): its mantissa is 8x finer, hence 0.1. A NaN fails at any threshold; a stale engine fails once the
+# updates since its last good sync moved the probe by more than the threshold, and the per-iteration
+# rollout/logp_gap_* metrics show a growing gap long before.
+PARITY_THRESHOLDS = {"float32": 1e-3, "bfloat16": 0.5, "float16": 0.1}
+
+
+def parity_threshold(configured: float | None, dtype: str, gpu: bool) -> float:
+    """`rollout.sync_parity_threshold`, or the model dtype's default (auto: bf16 on GPU, fp32 on CPU)."""
+    if configured is not None:
+        return configured
+    return PARITY_THRESHOLDS[("bfloat16" if gpu else "float32") if dtype == "auto" else dtype]
+
+
 class Policy:
     """A learner group (DeepSpeed ranks) + its rollout engines + the weight sync, proven by a parity probe."""
 
