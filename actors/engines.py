@@ -1,19 +1,29 @@
 """RolloutWorker: token-in/token-out generation with vLLM (the real engine) or transformers.
 
-`generate(requests)` takes prompts as token ids and returns the sampled token ids, the
-per-token log-probs of the sampling distribution's raw logits, the text and the finish
-reason. Multi-turn prompts are built as token ids by the caller, never re-tokenised here.
+`generate(requests)` takes prompts as token ids and returns the sampled token ids, the text,
+the finish reason and each sampled token's log-prob under the distribution it was sampled
+from: softmax(logits / temperature), restricted to `allowed_token_ids` or to the action trie's
+continuations (`allowed_sequences`) and cut by top-p; temperature 0 (greedy) reports the
+temperature-1 distribution under the same restrictions. A forced trie position (a single
+continuation) has log-prob 0. `score` stays raw: the model's unrestricted temperature-1
+log-probs of given tokens (the weight-sync parity probe).
+
+Constrained requests are sampled inside their trie by the engine itself, in the same single
+engine call as the free requests of the batch (see actors/trie_sampling.py).
+Multi-turn prompts are built as token ids by the caller, never re-tokenised here.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 
 import torch
 
+from actors.trie_sampling import TrieWalk, end_token, finish_sequence, mask_rows, trie_extra_args
 from himac.agent.constraints import ActionTrie
 from himac.protocol import GenRequest, GenResult
+
+GIB = 1 << 30
 
 
 class VLLMEngine:
@@ -21,18 +31,29 @@ class VLLMEngine:
 
     def __init__(self, model_path: str, *, dtype: str, seed: int, max_model_len: int,
                  gpu_memory_utilization: float, tensor_parallel_size: int, enforce_eager: bool,
-                 sleep_mode: bool = False) -> None:
+                 sleep_mode: bool = False, kv_cache_gib: float = 1.0) -> None:
+        import logging
+
         from vllm import LLM
+
+        from actors.vllm_trie import TrieLogitsProcessor
 
         # On CPU a seeded request whose prefill is split across engine steps crashes vLLM
         # ("CPU Generator does not use offset"), so `generate` sends waves of requests whose
         # prompts fit one step's token budget; the budget is set here so it is known.
         self.prefill_budget = None if torch.cuda.is_available() else max(max_model_len, 16384)
+        # Stats on (prefix_cache_stats reads vLLM's Prometheus counters), without the periodic
+        # throughput lines vLLM would log at INFO.
+        logging.getLogger("vllm.v1.metrics.loggers").setLevel(logging.WARNING)
         self.llm = LLM(
             model=model_path, dtype=dtype, seed=seed, max_model_len=max_model_len,
             gpu_memory_utilization=gpu_memory_utilization, tensor_parallel_size=tensor_parallel_size,
             enforce_eager=enforce_eager, enable_prefix_caching=True, enable_sleep_mode=sleep_mode,
-            max_num_batched_tokens=self.prefill_budget,
+            max_num_batched_tokens=self.prefill_budget, logits_processors=[TrieLogitsProcessor],
+            logprobs_mode="processed_logprobs", disable_log_stats=False,
+            # the CPU KV cache is sized in bytes (VLLM_CPU_KVCACHE_SPACE, if set, still overrides it);
+            # on GPU gpu_memory_utilization sizes it
+            kv_cache_memory_bytes=None if torch.cuda.is_available() else int(kv_cache_gib * GIB),
         )
         self.tokenizer = self.llm.get_tokenizer()
 
@@ -54,26 +75,52 @@ class VLLMEngine:
         return [res for wave in self._waves(requests) for res in self._generate(wave)]
 
     def _generate(self, requests: list[GenRequest]) -> list[GenResult]:
-        from vllm import SamplingParams
-
-        params = [
-            SamplingParams(
-                n=1, temperature=r.temperature, top_p=r.top_p, max_tokens=r.max_tokens, stop=r.stop or None,
-                include_stop_str_in_output=True, logprobs=0, allowed_token_ids=r.allowed_token_ids, seed=r.seed,
-            )
-            for r in requests
-        ]
+        """One `llm.generate` for all requests, free and constrained alike."""
+        tries = [None if r.allowed_sequences is None else ActionTrie(r.allowed_sequences) for r in requests]
+        ends = [None if t is None else end_token(r.allowed_sequences, self.tokenizer.eos_token_id)
+                for r, t in zip(requests, tries)]
+        params = [self._params(r, e) for r, e in zip(requests, ends)]
         prompts = [{"prompt_token_ids": r.prompt_ids} for r in requests]
         outs = self.llm.generate(prompts, params, use_tqdm=False)
         results = []
-        for out in outs:
+        for out, trie, end in zip(outs, tries, ends):
             c = out.outputs[0]
             lps = [lp[t].logprob for t, lp in zip(c.token_ids, c.logprobs)]
+            if trie is not None:
+                ids, lps = finish_sequence(c.token_ids, lps, trie, end)
+                results.append(GenResult(ids, lps, self.tokenizer.decode(ids), "stop"))
+                continue
             # vLLM cuts `text` at the stop string even inside a token; the text returned is what the
             # tokens say (token-in/token-out), as the HF backend returns it.
             text = self.tokenizer.decode(c.token_ids, skip_special_tokens=True)
             results.append(GenResult(list(c.token_ids), lps, text, "length" if c.finish_reason == "length" else "stop"))
         return results
+
+    @staticmethod
+    def _params(r: GenRequest, end: int | None):
+        """A request's SamplingParams. A constrained one (`end` set) carries its trie to
+        TrieLogitsProcessor, has no stop strings and no EOS stop, and stops on its end token
+        (room for the longest sequence and the end token)."""
+        from vllm import SamplingParams
+
+        common = dict(n=1, temperature=r.temperature, top_p=r.top_p, logprobs=0, seed=r.seed)
+        if end is None:
+            return SamplingParams(**common, max_tokens=r.max_tokens, stop=r.stop or None,
+                                  include_stop_str_in_output=True, allowed_token_ids=r.allowed_token_ids)
+        return SamplingParams(**common, max_tokens=max(len(s) for s in r.allowed_sequences) + 1,
+                              ignore_eos=True, stop_token_ids=[end], include_stop_str_in_output=True,
+                              extra_args=trie_extra_args(r.allowed_sequences, end))
+
+    def prefix_cache_stats(self) -> dict[str, int]:
+        """Prompt tokens looked up in the prefix cache and tokens served from it, since the engine started."""
+        from vllm.v1.metrics.reader import Counter
+
+        names = {"vllm:prefix_cache_queries": "queries", "vllm:prefix_cache_hits": "hits"}
+        out = {"queries": 0, "hits": 0}
+        for m in self.llm.get_metrics():
+            if isinstance(m, Counter) and m.name in names:
+                out[names[m.name]] += int(m.value)
+        return out
 
     def score(self, prompt_ids: list[int], response_ids: list[int]) -> list[float]:
         from vllm import SamplingParams
@@ -120,32 +167,28 @@ class HFEngine:
         # One request at a time keeps every sample exactly reproducible from its own seed
         # (batched sampling would couple the random streams of unrelated requests).
         gen = torch.Generator(device=self.device).manual_seed(r.seed if r.seed is not None else self.seed)
-        ids = torch.tensor([r.prompt_ids], device=self.device)
         out_ids: list[int] = []
+        walk = None if r.allowed_sequences is None else TrieWalk(ActionTrie(r.allowed_sequences), None, out_ids)
+        ids = torch.tensor([r.prompt_ids], device=self.device)
         lps: list[float] = []
         past = None
         finish = "length"
-        allowed = None
-        if r.allowed_token_ids is not None:
-            allowed = torch.full((self.model.config.vocab_size,), float("-inf"), device=self.device)
-            allowed[r.allowed_token_ids] = 0.0
-        for _ in range(r.max_tokens):
+        while walk is not None or len(out_ids) < r.max_tokens:  # a trie ends itself
             out = self.model(input_ids=ids, past_key_values=past, use_cache=True)
             past = out.past_key_values
-            logits = out.logits[0, -1].float()
-            raw_logp = torch.log_softmax(logits, -1)
-            if allowed is not None:
-                logits = logits + allowed
-            if r.temperature <= 0:
-                tok = int(torch.argmax(logits))
-            else:
-                probs = _top_p(torch.softmax(logits / r.temperature, -1), r.top_p)
-                tok = int(torch.multinomial(probs, 1, generator=gen))
+            logits = out.logits[0, -1].float()[None]
+            if walk is not None:
+                mask_rows(logits, [0], [walk.allowed()])
+            elif r.allowed_token_ids is not None:
+                mask_rows(logits, [0], [r.allowed_token_ids])
+            logp = sampling_logprobs(logits[0], r.temperature, r.top_p)
+            tok = int(torch.argmax(logp)) if r.temperature <= 0 else int(torch.multinomial(logp.exp(), 1, generator=gen))
             out_ids.append(tok)
-            lps.append(float(raw_logp[tok]))
+            lps.append(float(logp[tok]))
             ids = torch.tensor([[tok]], device=self.device)
-            text = self.tokenizer.decode(out_ids)
-            if tok == self.tokenizer.eos_token_id or any(s in text for s in r.stop):
+            if walk is not None and walk.complete:
+                return GenResult(out_ids, lps, self.tokenizer.decode(out_ids), "stop")
+            if walk is None and (tok == self.tokenizer.eos_token_id or _has_stop(self.tokenizer, out_ids, r.stop)):
                 finish = "stop"
                 break
         return GenResult(out_ids, lps, self.tokenizer.decode(out_ids, skip_special_tokens=True), finish)
@@ -164,6 +207,9 @@ class HFEngine:
             raise RuntimeError(f"weight sync mismatch: missing {missing[:5]}, unexpected {unexpected[:5]}")
         return len(named_tensors)
 
+    def prefix_cache_stats(self) -> dict[str, int]:
+        return {"queries": 0, "hits": 0}  # no prefix cache: every request is prefilled whole
+
     def sleep(self) -> None:
         pass  # transformers keeps its weights: nothing to release
 
@@ -171,14 +217,26 @@ class HFEngine:
         pass
 
 
-def _top_p(probs: torch.Tensor, top_p: float) -> torch.Tensor:
-    if top_p >= 1.0:
-        return probs
-    sorted_p, idx = probs.sort(descending=True)
-    keep = sorted_p.cumsum(-1) - sorted_p < top_p
-    out = torch.zeros_like(probs)
-    out[idx[keep]] = sorted_p[keep]
-    return out / out.sum()
+def _has_stop(tokenizer, ids: list[int], stop: list[str]) -> bool:
+    if not stop:
+        return False
+    text = tokenizer.decode(ids)
+    return any(s in text for s in stop)
+
+
+def sampling_logprobs(logits: torch.Tensor, temperature: float, top_p: float) -> torch.Tensor:
+    """Log-probs [V] of the distribution a token is sampled from: softmax(logits / temperature)
+    (masked logits stay -inf), cut to the top-p nucleus and renormalised. Greedy (temperature 0)
+    takes the argmax of the temperature-1 distribution, which is what it reports."""
+    logp = torch.log_softmax(logits / temperature if temperature > 0 else logits, -1)
+    if temperature <= 0 or top_p >= 1.0:
+        return logp
+    sorted_lp, idx = logp.sort(descending=True)
+    probs = sorted_lp.exp()
+    cut = torch.full_like(logp, float("-inf"))
+    keep = probs.cumsum(-1) - probs < top_p
+    cut[idx[keep]] = sorted_lp[keep]
+    return torch.log_softmax(cut, -1)
 
 
 class RolloutWorker:
@@ -186,7 +244,10 @@ class RolloutWorker:
 
     def __init__(self, model_path: str, backend: str = "vllm", *, dtype: str = "auto", seed: int = 0,
                  max_model_len: int = 2048, gpu_memory_utilization: float = 0.5, tensor_parallel_size: int = 1,
-                 enforce_eager: bool = True, sleep_mode: bool = False, num_threads: int | None = None) -> None:
+                 enforce_eager: bool = True, sleep_mode: bool = False, num_threads: int | None = None,
+                 kv_cache_gib: float = 1.0) -> None:
+        """kv_cache_gib: the vLLM KV cache's size on CPU (GiB of host memory); on GPU the cache
+        takes what `gpu_memory_utilization` leaves, and this is ignored (as it is by HF)."""
         if num_threads:
             torch.set_num_threads(num_threads)
         if dtype == "auto":
@@ -195,14 +256,13 @@ class RolloutWorker:
             # On CPU keep the engine in this process: no extra process on a small machine,
             # and weight reloads need no serialisation.
             os.environ.setdefault("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
-            os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
         engines = {"vllm": VLLMEngine, "hf": HFEngine}
         if backend not in engines:
             raise ValueError(f"rollout.backend must be one of {sorted(engines)}, got {backend!r}")
         self.engine = engines[backend](
             model_path, dtype=dtype, seed=seed, max_model_len=max_model_len,
             gpu_memory_utilization=gpu_memory_utilization, tensor_parallel_size=tensor_parallel_size,
-            enforce_eager=enforce_eager, sleep_mode=sleep_mode,
+            enforce_eager=enforce_eager, sleep_mode=sleep_mode, kv_cache_gib=kv_cache_gib,
         )
         self.backend = backend
         self.weights_version = 0  # 0 after a (re)start: the weights on disk
@@ -215,47 +275,19 @@ class RolloutWorker:
         self.weights_version = version
 
     def generate(self, requests: list[GenRequest]) -> list[GenResult]:
-        """Free requests go to the engine as they are; constrained ones (allowed_sequences) token by token."""
-        free = [i for i, r in enumerate(requests) if r.allowed_sequences is None]
-        constrained = [i for i, r in enumerate(requests) if r.allowed_sequences is not None]
-        out: list[GenResult | None] = [None] * len(requests)
-        for i, res in zip(free, self.engine.generate([requests[i] for i in free]) if free else []):
-            out[i] = res
-        for i, res in zip(constrained, self._generate_constrained([requests[i] for i in constrained])):
-            out[i] = res
+        """Generate every request in one engine call: free ones as they are, constrained ones
+        (allowed_sequences) sampled inside their ActionTrie by the engine; each response of a
+        constrained request is exactly one of its sequences (finish reason "stop")."""
+        out = self.engine.generate(requests) if requests else []
         for res in out:
             res.weights_version = self.weights_version
         return out
 
-    def _generate_constrained(self, requests: list[GenRequest]) -> list[GenResult]:
-        """Sample each response inside its ActionTrie: one engine call per token position for
-        all requests at once, with allowed_token_ids = the tokens that continue some admissible
-        response. Forced tokens (a single continuation) are appended without a call; they have
-        probability 1 under the constraint (log-prob 0). Seeds differ per position."""
-        if not requests:
-            return []
-        tries = [ActionTrie(r.allowed_sequences) for r in requests]
-        ids: list[list[int]] = [[] for _ in requests]
-        lps: list[list[float]] = [[] for _ in requests]
-        for depth in itertools.count():
-            ask = []
-            for k, trie in enumerate(tries):
-                while not trie.complete(ids[k]) and len(allowed := trie.allowed(ids[k])) == 1:
-                    ids[k].append(allowed[0])
-                    lps[k].append(0.0)
-                if not trie.complete(ids[k]):
-                    ask.append(k)
-            if not ask:
-                break
-            reqs = [GenRequest(requests[k].prompt_ids + ids[k], 1, requests[k].temperature, requests[k].top_p,
-                               allowed_token_ids=tries[k].allowed(ids[k]),
-                               seed=None if requests[k].seed is None else requests[k].seed * 4096 + depth)
-                    for k in ask]
-            for k, res in zip(ask, self.engine.generate(reqs)):
-                ids[k].append(res.token_ids[0])
-                lps[k].append(res.logprobs[0])
-        tok = self.engine.tokenizer
-        return [GenResult(i, lp, tok.decode(i), "stop") for i, lp in zip(ids, lps)]
+    def prefix_cache_stats(self) -> dict[str, int]:
+        """Cumulative since the engine started: {"queries": prompt tokens looked up in the prefix
+        cache, "hits": of those, tokens served from it}. vLLM's own counters (they survive weight
+        syncs, which only empty the cache); the HF backend has no prefix cache and reports zeros."""
+        return self.engine.prefix_cache_stats()
 
     def score(self, prompt_ids: list[int], response_ids: list[int]) -> list[float]:
         return self.engine.score(prompt_ids, response_ids)

@@ -36,7 +36,12 @@ class GenRequest:
 
 @dataclass
 class GenResult:
-    """The sampled tokens, their log-probs under the raw (untempered) logits, text, finish reason."""
+    """The sampled tokens, text, finish reason, and per token the log-prob of the sampled token
+    under the distribution it was sampled from: softmax(logits / temperature) restricted to the
+    request's `allowed_token_ids` or to its trie's continuations (`allowed_sequences`; a forced
+    position has log-prob 0), cut by top-p; greedy (temperature 0) reports temperature 1. With
+    top_p = 1 that is what the learner scores (constrained, at the rollout temperature). A
+    constrained response is exactly one of its `allowed_sequences`."""
 
     token_ids: list[int]
     logprobs: list[float]
