@@ -1,36 +1,67 @@
-"""Rollout throughput with the real pretrained model (SmolLM2-135M-Instruct, float32, CPU):
-generated tokens/s of the vLLM and the transformers (HF) RolloutWorker on batches of 1, 8
-and 32 ALFWorld-like verbose executor prompts (chat template), `--max-tokens` new tokens at
-temperature 1, seeded, no stop strings (a response may still end at the end of its turn).
-Each batch size gets prompts of its own, so vLLM's prefix cache shares only the common
-system/instruction text, as in a rollout. HF generates one request at a time, so its
-tokens/s does not depend on the batch: `--hf-cap N` times only the first N requests of a
-batch (0: all). Prints a table with the vLLM/HF ratio; asserts nothing.
+"""Real-model speed on CPU (SmolLM2-135M-Instruct): the learner's modes, the rollout engine's dtype
+and runtime, and one HiMAC iteration — each ratio measured in this one run, against what ran before
+(fp32 full fine-tuning, the fp32 engine without vLLM-CPU's runtime).
 
-    python bench/real_model.py [--model DIR] [--batches 1 8 32] [--max-tokens 64] [--hf-cap 8]
+  learner    the project's LearnerWorker (DeepSpeed, gloo) on 8 samples x 256 tokens (224 prompt + 32
+             response, the response scored): tokens/s of the PPO step (forward + backward + AdamW,
+             `timing/update`) and of the whole update (old log-probs first). One child process per mode.
+  rollout    the project's RolloutWorker (vLLM) generating 32 new tokens for batches of 8 and 32
+             verbose ALFWorld-like executor prompts at T=1: generated tokens/s, per engine dtype,
+             with and without the CPU runtime (tcmalloc + Intel OpenMP preloaded: actors/cpu_runtime).
+             One child process each, since preloading happens at process start.
+  iteration  `himac train configs/debug/alfworld.yaml` on the real model for one iteration (phase A:
+             blueprints, then executions, then the update), the same tasks and seeds both ways:
+             fp32 full fine-tuning without the runtime vs the fastest learner mode with it.
+
+Ends with one line: `real-model speed: learner <mode> <r>x fp32 full; rollout <r>x default runtime;
+iteration <r>x`. Asserts nothing. Takes ~15 min on 2 cores.
+
+    python bench/real_model.py [--model DIR] [--parts learner rollout iteration]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+LEARNER_MODES = {  # name -> config overrides
+    "fp32 full": ["model.dtype=float32"],
+    "bf16 full": ["model.dtype=bfloat16"],
+    "fp32 frozen 20/30": ["model.dtype=float32", "learner.freeze_layers=20"],
+    "bf16 frozen 20/30": ["model.dtype=bfloat16", "learner.freeze_layers=20"],
+    "bf16 LoRA r16": ["model.dtype=bfloat16", "learner.lora_rank=16"],
+    "bf16 LoRA r16 above 20/30": ["model.dtype=bfloat16", "learner.lora_rank=16", "learner.freeze_layers=20"],
+}
+ENGINES = {"fp32 default runtime": ("float32", False), "fp32 + runtime": ("float32", True),
+           "bf16 default runtime": ("bfloat16", False), "bf16 + runtime": ("bfloat16", True)}
 OBJECTS = ("mug", "apple", "knife", "plate", "potato", "egg", "cup", "bowl", "tomato", "spoon", "pan", "lettuce")
 PLACES = ("countertop", "cabinet", "drawer", "fridge", "microwave", "sinkbasin", "shelf", "diningtable",
           "stoveburner", "garbagecan", "coffeemachine", "toaster")
 TASKS = ("put a clean {o} in {p}.", "heat some {o} and put it in {p}.", "cool some {o} and put it in {p}.",
          "put some {o} on {p}.", "find two {o} and put them in {p}.")
+ITERATION = [  # one real-model ALFWorld iteration: phase A, 4 tasks x 2 blueprints, free-text turns
+    "agent.prompt_style=verbose", "agent.history_length=1", "agent.show_admissible=true",
+    "rollout.restrict_to_admissible=false", "rollout.planner_max_tokens=48", "rollout.executor_max_tokens=24",
+    "env.max_steps=6", "env.envs_per_worker=8", "trainer.batch_tasks=4", "algorithm.group_size=2",
+    "trainer.iterations=1", "trainer.eval_every=0", "trainer.eval_at_start=false", "trainer.eval_tasks=0",
+    "trainer.warm_start_steps=0", "trainer.progress_bar=false", "trainer.checkpoint_every_min=0",
+    "learner.micro_batch_size=4", "learner.lr=1e-5", "algorithm.ppo_epochs=1", "env.kwargs.data_dir=envs/alfworld/data",
+]
 
 
-def executor_prompts(n: int, seed: int):
+def executor_prompts(n: int, seed: int) -> list:
     """`n` verbose executor prompts for ALFWorld-like kitchens (task, blueprint, history, admissible list)."""
     from himac.agent.prompts import executor_prompt
 
@@ -52,50 +83,141 @@ def executor_prompts(n: int, seed: int):
     return prompts
 
 
-def tokens_per_second(worker, requests) -> tuple[float, int, float]:
-    """(tokens/s, tokens generated, seconds) of one generate call."""
-    start = time.perf_counter()
-    results = worker.generate(requests)
-    seconds = time.perf_counter() - start
-    tokens = sum(len(r.token_ids) for r in results)
-    return tokens / seconds, tokens, seconds
+# -- children ---------------------------------------------------------------------------------------
+def learner_child(model: str, mode: str) -> dict:
+    """tokens/s of the LearnerWorker in `mode` on 8 x 256 tokens (best of 3 updates after a warm-up)."""
+    import torch
+
+    from actors.learner import LearnerWorker
+    from actors.placement import free_port
+    from himac.config import load_config
+    from himac.samples import TrainSample, to_batch
+
+    cfg = load_config("configs/debug/alfworld.yaml", [
+        f"model.path={model}", "algorithm.kl_coef=0", "algorithm.executor_loss=ppo", "algorithm.planner_loss=ppo",
+        "learner.micro_batch_size=8", "algorithm.ppo_epochs=1", "learner.lr=1e-5", *LEARNER_MODES[mode]])
+    lw = LearnerWorker(model, cfg, master_port=free_port(), num_threads=os.cpu_count())
+    g = torch.Generator().manual_seed(0)
+    samples = [TrainSample(torch.randint(100, 40000, (224,), generator=g).tolist(),
+                           torch.randint(100, 40000, (32,), generator=g).tolist(), (-1.0) ** i, "executor")
+               for i in range(8)]
+    batch = to_batch(samples, pad_id=0)
+    runs = [lw.update(batch) for _ in range(4)][1:]
+    step = min(r["timing/update"] for r in runs)
+    whole = min(r["timing/update"] + r["timing/logprob"] for r in runs)
+    trained = sum(p.numel() for p in lw.engine.module.parameters() if p.requires_grad)
+    return {"step_tok_s": 8 * 256 / step, "update_tok_s": 8 * 256 / whole, "trained_params": trained}
+
+
+def rollout_child(model: str, dtype: str) -> dict:
+    """Generated tokens/s of the vLLM RolloutWorker at batches 8 and 32 (after a warm-up pair)."""
+    from actors.cpu_runtime import preloaded
+    from actors.engines import RolloutWorker
+    from himac.agent.prompts import render_prompt
+    from himac.protocol import GenRequest
+
+    worker = RolloutWorker(model, "vllm", dtype=dtype, max_model_len=2048, seed=0, num_threads=os.cpu_count())
+    tok = worker.engine.tokenizer
+
+    def requests(n: int, seed: int) -> list[GenRequest]:
+        ids = [tok.encode(render_prompt(p, tok), add_special_tokens=False) for p in executor_prompts(n, seed)]
+        return [GenRequest(x, 32, temperature=1.0, seed=seed * 1000 + i) for i, x in enumerate(ids)]
+
+    worker.generate(requests(2, 10_000))
+    out = {"preloaded": preloaded()}
+    for n in (8, 32):
+        reqs = requests(n, seed=n)
+        start = time.perf_counter()
+        results = worker.generate(reqs)
+        out[f"batch{n}_tok_s"] = sum(len(r.token_ids) for r in results) / (time.perf_counter() - start)
+    return out
+
+
+def run_child(args: list[str], env: dict[str, str] | None = None) -> dict:
+    """Run this script as a child with `args`; its last stdout line is a JSON result."""
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, **(env or {})}, timeout=1800)
+    if out.returncode != 0:
+        raise RuntimeError(f"child {args} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# -- parts --------------------------------------------------------------------------------------------
+def learner_part(model: str) -> dict[str, dict]:
+    print(f"\nlearner: 8 x 256 tokens (32 scored per sample), tokens/s\n{'mode':<27}| {'PPO step':>8} | "
+          f"{'update':>7} | {'vs fp32 full':>12} | trained params")
+    res: dict[str, dict] = {}
+    for mode in LEARNER_MODES:
+        res[mode] = r = run_child(["--child-learner", mode, "--model", model])
+        ratio = r["step_tok_s"] / res["fp32 full"]["step_tok_s"]
+        print(f"{mode:<27}| {r['step_tok_s']:>8.0f} | {r['update_tok_s']:>7.0f} | {ratio:>11.2f}x | "
+              f"{r['trained_params'] / 1e6:.1f} M", flush=True)
+    return res
+
+
+def rollout_part(model: str) -> dict[str, dict]:
+    from actors.cpu_runtime import engine_env
+
+    print(f"\nrollout: vLLM, 32 new tokens at T=1, generated tokens/s\n{'engine':<22}| {'batch 8':>7} | "
+          f"{'batch 32':>8} | preloaded")
+    res: dict[str, dict] = {}
+    for name, (dtype, runtime) in ENGINES.items():
+        res[name] = r = run_child(["--child-rollout", dtype, "--model", model], env=engine_env(runtime))
+        print(f"{name:<22}| {r['batch8_tok_s']:>7.1f} | {r['batch32_tok_s']:>8.1f} | {','.join(r['preloaded']) or '-'}",
+              flush=True)
+    return res
+
+
+def iteration_time(model: str, overrides: list[str]) -> float:
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [sys.executable, "-m", "himac.cli", "train", "configs/debug/alfworld.yaml", f"model.path={model}",
+               f"trainer.output_dir={out}", *ITERATION, *overrides]
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=3600)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
+        rows = [json.loads(x) for x in (Path(out) / "metrics.jsonl").read_text().splitlines()]
+        return next(r["timing/iteration"] for r in rows if "timing/iteration" in r)
+
+
+def iteration_part(model: str, fastest: str) -> float:
+    print(f"\niteration: one real-model ALFWorld iteration (phase A, 4 tasks x 2), seconds")
+    base = iteration_time(model, ["model.dtype=float32", "rollout.cpu_runtime=false"])
+    print(f"{'fp32 full, default runtime':<40}| {base:6.1f}", flush=True)
+    fast = iteration_time(model, [*LEARNER_MODES[fastest], "rollout.cpu_runtime=true"])
+    print(f"{fastest + ', runtime':<40}| {fast:6.1f} | {base / fast:.2f}x", flush=True)
+    return base / fast
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="HF model dir (default: fetch smollm2-135m into the cache)")
-    parser.add_argument("--batches", type=int, nargs="+", default=[1, 8, 32])
-    parser.add_argument("--max-tokens", type=int, default=64)
-    parser.add_argument("--hf-cap", type=int, default=8, help="time at most this many HF requests per batch (0: all)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--parts", nargs="+", default=["learner", "rollout", "iteration"])
+    parser.add_argument("--child-learner", help=argparse.SUPPRESS)
+    parser.add_argument("--child-rollout", help=argparse.SUPPRESS)
     args = parser.parse_args()
-
-    from actors.engines import RolloutWorker
-    from himac.agent.prompts import render_prompt
+    if args.child_learner or args.child_rollout:
+        result = learner_child(args.model, args.child_learner) if args.child_learner else \
+            rollout_child(args.model, args.child_rollout)
+        print(json.dumps(result))
+        return
     from himac.fetch_model import CACHE_DIR, fetch_model
-    from himac.protocol import GenRequest
 
     model = args.model or str(fetch_model("smollm2-135m", CACHE_DIR / "models" / "smollm2-135m"))
-    workers = {b: RolloutWorker(model, b, dtype="float32", max_model_len=2048, seed=args.seed) for b in ("vllm", "hf")}
-    tok = workers["hf"].engine.tokenizer
-
-    def requests(n: int, seed: int) -> list[GenRequest]:
-        ids = [tok.encode(render_prompt(p, tok), add_special_tokens=False) for p in executor_prompts(n, seed)]
-        return [GenRequest(x, args.max_tokens, temperature=1.0, seed=seed * 1000 + i) for i, x in enumerate(ids)]
-
-    warm = requests(2, seed=10_000)
-    for w in workers.values():
-        w.generate(warm)
-    print(f"model {model}; {args.max_tokens} new tokens at T=1, prompts of "
-          f"{sum(len(r.prompt_ids) for r in warm) // len(warm)} tokens (mean of the warm-up pair)")
-    print(f"{'batch':>5} | {'vLLM tok/s':>10} | {'HF tok/s':>8} | {'vLLM/HF':>7} | vLLM tokens, s | HF requests, tokens, s")
-    for batch in args.batches:
-        reqs = requests(batch, seed=batch)
-        v_rate, v_tokens, v_s = tokens_per_second(workers["vllm"], reqs)
-        hf_reqs = reqs[:args.hf_cap] if args.hf_cap else reqs
-        h_rate, h_tokens, h_s = tokens_per_second(workers["hf"], hf_reqs)
-        print(f"{batch:>5} | {v_rate:>10.1f} | {h_rate:>8.1f} | {v_rate / h_rate:>6.1f}x | {v_tokens:>6}, {v_s:5.1f} | "
-              f"{len(hf_reqs)}/{batch}, {h_tokens}, {h_s:.1f}", flush=True)
+    summary = []
+    fastest = "bf16 LoRA r16 above 20/30"
+    if "learner" in args.parts:
+        learner = learner_part(model)
+        fastest = max(learner, key=lambda m: learner[m]["step_tok_s"])
+        summary.append(f"learner {fastest} {learner[fastest]['step_tok_s'] / learner['fp32 full']['step_tok_s']:.2f}x "
+                       "fp32 full")
+    if "rollout" in args.parts:
+        rollout = rollout_part(model)
+        best = max(rollout, key=lambda e: rollout[e]["batch32_tok_s"])
+        ratio = rollout[best]["batch32_tok_s"] / rollout["fp32 default runtime"]["batch32_tok_s"]
+        summary.append(f"rollout ({best}, batch 32) {ratio:.2f}x default runtime")
+    if "iteration" in args.parts:
+        summary.append(f"iteration {iteration_part(model, fastest):.2f}x")
+    print("\nreal-model speed: " + "; ".join(summary))
 
 
 if __name__ == "__main__":
