@@ -75,6 +75,11 @@ class Cluster:
             p.wait_ready()
         return max((p.sync() for p in self.models.all() if p.weight_sync is not None), default=0.0)
 
+    def prefix_cache_counts(self) -> tuple[int, int]:
+        """(prompt tokens looked up, tokens served from the prefix cache), summed over the engines since their start."""
+        stats = ray.get([w.prefix_cache_stats.remote() for p in self.models.all() for w in p.engines], timeout=120)
+        return sum(s["queries"] for s in stats), sum(s["hits"] for s in stats)
+
     def _versions(self) -> dict[str, int]:
         return {name: p.weights_version for name, p in self.models.policies.items()}
 
@@ -85,6 +90,15 @@ class Cluster:
             ray.kill(actor)
         for pg in self.placement_groups.values():
             remove_placement_group(pg)
+
+
+def hit_rate(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """Prefix-cache hit rate between two `prefix_cache_counts` (counters restart with a restarted engine:
+    then the counts since its start); NaN when nothing was looked up."""
+    queries, hits = after[0] - before[0], after[1] - before[1]
+    if queries < 0 or hits < 0:
+        queries, hits = after
+    return hits / queries if queries > 0 else float("nan")
 
 
 def launch(cfg: HiMACConfig, *, learners: bool = True) -> Cluster:
@@ -144,7 +158,8 @@ class _Starter:
             ray.remote(RolloutWorker).options(**self.options(engine_role, i), max_restarts=2, max_task_retries=0).remote(
                 path, r.backend, dtype=cfg.model.dtype, seed=seed + i, max_model_len=r.max_model_len,
                 gpu_memory_utilization=r.gpu_memory_utilization, tensor_parallel_size=r.tensor_parallel_size,
-                enforce_eager=r.enforce_eager, sleep_mode=r.sleep_when_idle, num_threads=self.threads)
+                enforce_eager=r.enforce_eager, sleep_mode=r.sleep_when_idle, num_threads=self.threads,
+                kv_cache_gib=r.kv_cache_gib)
             for i in range(self.roles[engine_role].count)
         ]
         sync = None

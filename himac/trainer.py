@@ -41,7 +41,7 @@ from himac.checkpoint import (
 from himac.config import HiMACConfig
 from himac.episodes import EpisodeSpec, Sampling
 from himac.evaluate import evaluate
-from himac.launch import Cluster, launch
+from himac.launch import Cluster, hit_rate, launch
 from himac.logging import MetricsLogger
 from himac.records import EpisodeRecord, check_aborted, episode_metrics, write_episodes
 from himac.samples import (
@@ -160,7 +160,9 @@ class Trainer:
         specs = episode_specs(cfg, phase, tasks, it, self.state.best_blueprints)
 
         # 2. episodes: planner blueprints, executor turns, env steps
+        cache = self.cluster.prefix_cache_counts()
         result = self.cluster.run_episodes(specs)
+        t["rollout/prefix_cache_hit_rate"] = hit_rate(cache, self.cluster.prefix_cache_counts())
         records = result.records
         t["timing/generate_env"] = time.perf_counter() - t0
         t.update({f"timing/{k}": v for k, v in result.timing.items()})  # waits, by cause (inside generate_env)

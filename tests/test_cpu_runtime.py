@@ -38,3 +38,11 @@ def test_parity_threshold_follows_the_model_dtype_unless_configured():
     assert parity_threshold(None, "auto", gpu=True) == PARITY_THRESHOLDS["bfloat16"]
     assert parity_threshold(0.02, "bfloat16", gpu=False) == 0.02
     assert all(0 < t < 1 for t in PARITY_THRESHOLDS.values())
+
+
+def test_prefix_cache_hit_rate_between_two_counts():
+    from himac.launch import hit_rate
+
+    assert hit_rate((100, 40), (300, 190)) == pytest.approx(150 / 200)
+    assert hit_rate((500, 400), (80, 20)) == pytest.approx(20 / 80)  # an engine restarted: counts since then
+    assert hit_rate((10, 5), (10, 5)) != hit_rate((10, 5), (10, 5))  # nothing looked up: NaN
