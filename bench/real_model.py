@@ -180,7 +180,7 @@ def iteration_time(model: str, overrides: list[str]) -> float:
 
 
 def iteration_part(model: str, fastest: str) -> float:
-    print(f"\niteration: one real-model ALFWorld iteration (phase A, 4 tasks x 2), seconds")
+    print("\niteration: one real-model ALFWorld iteration (phase A, 4 tasks x 2), seconds")
     base = iteration_time(model, ["model.dtype=float32", "rollout.cpu_runtime=false"])
     print(f"{'fp32 full, default runtime':<40}| {base:6.1f}", flush=True)
     fast = iteration_time(model, [*LEARNER_MODES[fastest], "rollout.cpu_runtime=true"])
