@@ -19,7 +19,7 @@ import os
 
 import torch
 
-from actors.trie_sampling import TrieWalk, end_token, finish_sequence, mask_rows, trie_extra_args
+from actors.trie_sampling import TrieWalk, end_token, finish_sequence, mask_rows, stop_tokens, trie_extra_args
 from himac.agent.constraints import ActionTrie
 from himac.protocol import GenRequest, GenResult
 
@@ -45,6 +45,10 @@ class VLLMEngine:
         # Stats on (prefix_cache_stats reads vLLM's Prometheus counters), without the periodic
         # throughput lines vLLM would log at INFO.
         logging.getLogger("vllm.v1.metrics.loggers").setLevel(logging.WARNING)
+        # TrieLogitsProcessor implements the V1 model runner's logits-processor interface; recent vLLM
+        # on GPU would pick Model Runner V2 (another interface) unless told otherwise. The CPU
+        # backend runs the V1 runner either way.
+        os.environ["VLLM_USE_V2_MODEL_RUNNER"] = "0"
         self.llm = LLM(
             model=model_path, dtype=dtype, seed=seed, max_model_len=max_model_len,
             gpu_memory_utilization=gpu_memory_utilization, tensor_parallel_size=tensor_parallel_size,
@@ -99,8 +103,8 @@ class VLLMEngine:
     @staticmethod
     def _params(r: GenRequest, end: int | None):
         """A request's SamplingParams. A constrained one (`end` set) carries its trie to
-        TrieLogitsProcessor, has no stop strings and no EOS stop, and stops on its end token
-        (room for the longest sequence and the end token)."""
+        TrieLogitsProcessor, has no stop strings and no EOS stop, and stops on the tokens that
+        complete its trie (`stop_tokens`; room for the longest sequence and an end token)."""
         from vllm import SamplingParams
 
         common = dict(n=1, temperature=r.temperature, top_p=r.top_p, logprobs=0, seed=r.seed)
@@ -108,7 +112,7 @@ class VLLMEngine:
             return SamplingParams(**common, max_tokens=r.max_tokens, stop=r.stop or None,
                                   include_stop_str_in_output=True, allowed_token_ids=r.allowed_token_ids)
         return SamplingParams(**common, max_tokens=max(len(s) for s in r.allowed_sequences) + 1,
-                              ignore_eos=True, stop_token_ids=[end], include_stop_str_in_output=True,
+                              ignore_eos=True, stop_token_ids=stop_tokens(r.allowed_sequences, end),
                               extra_args=trie_extra_args(r.allowed_sequences, end))
 
     def prefix_cache_stats(self) -> dict[str, int]:

@@ -6,10 +6,15 @@ that do not continue the trie after the tokens generated so far; the sampling di
 a position is softmax(logits / temperature) over the allowed continuations only, so a forced
 position (one continuation) has probability 1.
 
-A generation cannot end itself the moment its trie is complete, so each request carries an
-end token that is in none of its sequences: once the trie is complete the mask allows only
-that token, the engine stops on it (vLLM: `stop_token_ids`), and `finish_sequence` takes it off
-again with its log-prob (0). The HF backend checks the trie itself and needs no end token.
+Ending exactly at the end of the sequence (vLLM; the HF backend checks the trie itself):
+a logits processor cannot end a generation, so the engine stops on tokens (`stop_token_ids`,
+see `stop_tokens`). When no sequence holds its own last token anywhere but at its end (the
+usual case: every action ends in `</action>` or the newline), the last tokens are the stop
+tokens: the generation stops on the token that completes its sequence. Otherwise each request
+carries an end token that is in none of its sequences: once the trie is complete the mask
+allows only that token, the engine stops on it, and `finish_sequence` takes it off again with
+its log-prob (0). The end token is always set, for a row the engine steps once more after its
+stop (async scheduling): the mask then allows only it.
 
 This module is engine-agnostic (it never imports vLLM); `actors/vllm_trie.py` holds the vLLM
 logits processor built on it.
@@ -34,6 +39,15 @@ def end_token(sequences: Sequence[Sequence[int]], preferred: int | None) -> int:
     if preferred is not None and preferred not in used:
         return preferred
     return next(t for t in range(len(used) + 1) if t not in used)
+
+
+def stop_tokens(sequences: Sequence[Sequence[int]], end: int) -> list[int]:
+    """What the engine stops on: the sequences' last tokens when none of them occurs anywhere
+    but at a sequence's end (a sampled one then always completes its sequence; this saves the
+    end token's step), else the end token alone."""
+    last = {int(s[-1]) for s in sequences}
+    inner = {int(t) for s in sequences for t in s[:-1]}
+    return sorted(last) if not last & inner else [end]
 
 
 def trie_extra_args(sequences: Sequence[Sequence[int]], end: int) -> dict[str, Any]:
@@ -90,7 +104,7 @@ def mask_rows(logits: torch.Tensor, rows: Sequence[int], allowed: Sequence[Seque
 
 def finish_sequence(token_ids: Sequence[int], logprobs: Sequence[float], trie: ActionTrie,
                     end: int) -> tuple[list[int], list[float]]:
-    """The engine's output without its end token: exactly one of the trie's sequences."""
+    """The engine's output without the end token if it wrote one: exactly one of the trie's sequences."""
     ids, lps = list(token_ids), list(logprobs)
     if ids and ids[-1] == end and trie.complete(ids[:-1]):
         ids, lps = ids[:-1], lps[:-1]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from actors.trie_sampling import TrieWalk, end_token, finish_sequence, mask_rows
+from actors.trie_sampling import TrieWalk, end_token, finish_sequence, mask_rows, stop_tokens
 from himac.agent.constraints import ActionTrie, choice_sequences, response_choices
 from himac.protocol import GenRequest
 
@@ -38,6 +38,13 @@ def hf_model(tiny_model):
 @pytest.fixture(scope="module")
 def seqs(tok) -> list[list[int]]:
     return choice_sequences(response_choices(ACTIONS, "t", style="compact", use_sub_done=True), tok)
+
+
+@pytest.fixture(scope="module")
+def crossed(tok) -> list[list[int]]:
+    """A trie whose last tokens also occur inside sequences: the engine must stop on an end token."""
+    go, look, take = (tok.encode(w, add_special_tokens=False)[0] for w in ("go", "look", "take"))
+    return [[go, look], [look, go], [take, go, look]]
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +77,7 @@ def constrained_requests(prompt: list[int], seqs: list[list[int]]) -> list[GenRe
 def check_constrained(out, reqs: list[GenRequest], seqs: list[list[int]], model, prompt: list[int]) -> None:
     trie = ActionTrie(seqs)
     assert all(o.token_ids in seqs and o.finish_reason == "stop" for o in out)
-    assert len({tuple(o.token_ids) for o in out}) >= 3  # it does sample among the actions
+    assert len({tuple(o.token_ids) for o in out}) >= 2  # it does sample among the actions
     for r, o in zip(reqs, out):
         allowed = trie.allowed_per_position(o.token_ids)
         assert len(o.logprobs) == len(o.token_ids)
@@ -97,6 +104,12 @@ def test_end_token_is_never_a_token_of_the_sequences():
     assert end_token([[1, 2], [3]], preferred=7) == 7
     assert end_token([[0, 7], [1, 3]], preferred=7) == 2
     assert end_token([[0, 1, 2]], preferred=None) == 3
+
+
+def test_stop_tokens_are_the_last_tokens_unless_one_also_occurs_inside_a_sequence():
+    assert stop_tokens([[1, 2, 3], [1, 2, 4], [5, 6]], end=9) == [3, 4, 6]
+    assert stop_tokens([[1, 2], [2, 1]], end=9) == [9]
+    assert stop_tokens([[1, 2], [3, 2, 4]], end=9) == [9]
 
 
 def test_mask_rows_keeps_only_the_allowed_tokens_of_the_masked_rows():
@@ -170,18 +183,22 @@ def _calls(ray, actor) -> int:
 
 @pytest.mark.integration
 @pytest.mark.timeout(600)
-def test_vllm_samples_a_mixed_batch_in_one_engine_call(ray_cluster, vllm_actor, hf_model, seqs, prompt):
-    """Constrained requests (many seeds, T=1, T=0.7, greedy) and free ones in one batch: one
-    `llm.generate`; every constrained answer is in the trie with the learner's log-probs; the free
-    ones stop and report their own sampling distribution's log-probs."""
+def test_vllm_samples_a_mixed_batch_in_one_engine_call(ray_cluster, vllm_actor, hf_model, seqs, crossed, prompt):
+    """Constrained requests (many seeds, T=1, T=0.7, greedy; a trie that stops on its last tokens
+    and one that needs an end token) and free ones in one batch: one `llm.generate`; every
+    constrained answer is in its trie with the learner's log-probs; the free ones stop and report
+    their own sampling distribution's log-probs."""
     ray = ray_cluster
     reqs = constrained_requests(prompt, seqs)
+    cross = [GenRequest(prompt, 3, 1.0, allowed_sequences=crossed, seed=200 + s) for s in range(8)]
     free = [GenRequest(prompt, 6, 0.8, stop=["</action>"], seed=5), GenRequest(prompt, 4, 0.0),
             GenRequest(prompt, 3, 1.0, allowed_token_ids=[7, 9, 11], seed=6)]
     before = _calls(ray, vllm_actor)
-    out = ray.get(vllm_actor.generate.remote(free[:1] + reqs + free[1:]), timeout=300)
+    out = ray.get(vllm_actor.generate.remote(free[:1] + reqs + cross + free[1:]), timeout=300)
     assert _calls(ray, vllm_actor) == before + 1
-    check_constrained(out[1:-2], reqs, seqs, hf_model, prompt)
+    n = len(reqs)
+    check_constrained(out[1 : n + 1], reqs, seqs, hf_model, prompt)
+    check_constrained(out[n + 1 : n + 9], cross, crossed, hf_model, prompt)
     for r, o in zip(free, out[:1] + out[-2:]):
         assert 1 <= len(o.token_ids) <= r.max_tokens and len(o.logprobs) == len(o.token_ids)
         ref = reference_logprobs(hf_model, prompt, o.token_ids, [r.allowed_token_ids] * len(o.token_ids),
