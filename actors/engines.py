@@ -104,7 +104,8 @@ class VLLMEngine:
     def _params(r: GenRequest, end: int | None):
         """A request's SamplingParams. A constrained one (`end` set) carries its trie to
         TrieLogitsProcessor, has no stop strings and no EOS stop, and stops on the tokens that
-        complete its trie (`stop_tokens`; room for the longest sequence and an end token)."""
+        complete its trie (`stop_tokens`; room for the longest sequence and an end token); its
+        text is decoded here, not by vLLM."""
         from vllm import SamplingParams
 
         common = dict(n=1, temperature=r.temperature, top_p=r.top_p, logprobs=0, seed=r.seed)
@@ -113,7 +114,7 @@ class VLLMEngine:
                                   include_stop_str_in_output=True, allowed_token_ids=r.allowed_token_ids)
         return SamplingParams(**common, max_tokens=max(len(s) for s in r.allowed_sequences) + 1,
                               ignore_eos=True, stop_token_ids=stop_tokens(r.allowed_sequences, end),
-                              extra_args=trie_extra_args(r.allowed_sequences, end))
+                              detokenize=False, extra_args=trie_extra_args(r.allowed_sequences, end))
 
     def prefix_cache_stats(self) -> dict[str, int]:
         """Prompt tokens looked up in the prefix cache and tokens served from it, since the engine started."""

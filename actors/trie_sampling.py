@@ -90,16 +90,16 @@ class TrieWalk:
 
 def mask_rows(logits: torch.Tensor, rows: Sequence[int], allowed: Sequence[Sequence[int]]) -> torch.Tensor:
     """`logits` [N, V] with every token outside `allowed[k]` set to -inf in row `rows[k]`
-    (in place); other rows untouched."""
+    (in place: one -inf/0 bias added to those rows); other rows untouched."""
     if not rows:
         return logits
     pos = [k for k, toks in enumerate(allowed) for _ in toks]
     cols = [t for toks in allowed for t in toks]
-    keep = torch.zeros((len(rows), logits.shape[-1]), dtype=torch.bool, device=logits.device)
-    keep[torch.tensor(pos, device=logits.device), torch.tensor(cols, device=logits.device)] = True
-    idx = torch.tensor(list(rows), device=logits.device)
-    logits[idx] = logits[idx].masked_fill(~keep, float("-inf"))
-    return logits
+    bias = torch.full((len(rows), logits.shape[-1]), float("-inf"), dtype=logits.dtype, device=logits.device)
+    bias[pos, cols] = 0.0
+    if len(rows) == logits.shape[0] and list(rows) == list(range(len(rows))):
+        return logits.add_(bias)
+    return logits.index_add_(0, torch.tensor(list(rows), device=logits.device), bias)
 
 
 def finish_sequence(token_ids: Sequence[int], logprobs: Sequence[float], trie: ActionTrie,
