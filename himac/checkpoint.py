@@ -24,7 +24,7 @@ import numpy as np
 import torch
 import yaml
 
-from himac.config import HiMACConfig, to_dict, to_yaml
+from himac.config import ConfigError, HiMACConfig, to_dict, to_yaml
 from himac.tasks import Task
 
 if TYPE_CHECKING:
@@ -36,7 +36,8 @@ MAY_DIFFER = {("trainer", "iterations"), ("trainer", "resume"), ("trainer", "eva
               ("trainer", "tensorboard"), ("trainer", "wandb_project"), ("trainer", "mlflow_tracking_uri"),
               ("trainer", "checkpoint_every"), ("trainer", "keep_checkpoints"),
               ("trainer", "checkpoint_every_min"), ("trainer", "max_aborted_fraction"), ("trainer", "max_skipped_steps"),
-              ("trainer", "log_episodes"), ("trainer", "log_train_episodes")}
+              ("trainer", "log_episodes"), ("trainer", "log_train_episodes"), ("trainer", "max_recoveries"),
+              ("rollout", "cpu_runtime"), ("rollout", "kv_cache_gib")}
 
 
 MANIFEST = "MANIFEST.json"
@@ -112,7 +113,8 @@ def resolve_resume(resume: str, out_dir: Path) -> Path | None:
     root = Path(out_dir) if resume == "auto" else Path(resume)
     if resume != "auto" and not (root / "checkpoints").is_dir():
         if not root.is_dir():
-            raise FileNotFoundError(f"trainer.resume: no checkpoint directory at {root}")
+            raise ConfigError(f"trainer.resume: no checkpoint or run directory at {root}; use trainer.resume=auto "
+                              "(the newest checkpoint in trainer.output_dir), off, or an existing checkpoint path")
         verify_files(root)
         return root
     done = complete_checkpoints(root)
@@ -130,7 +132,8 @@ def resolve_resume(resume: str, out_dir: Path) -> Path | None:
     if damaged:
         raise CheckpointDamaged(f"every checkpoint in {root / 'checkpoints'} is damaged:\n  " + "\n  ".join(damaged))
     if resume != "auto":
-        raise FileNotFoundError(f"trainer.resume: no complete checkpoint in {root / 'checkpoints'}")
+        raise ConfigError(f"trainer.resume: no complete checkpoint in {root / 'checkpoints'}; use "
+                          "trainer.resume=off to start afresh")
     return None
 
 

@@ -12,9 +12,19 @@ def _train(args: argparse.Namespace) -> int:
     cfg = load_config(args.config, args.overrides)
     preflight(cfg)
     print("== resolved config ==\n" + to_yaml(cfg), flush=True)
+    from himac.checkpoint import latest_checkpoint
+    from himac.config import ConfigError
+    from himac.stops import report_fault
     from himac.trainer import train
 
-    summary = train(cfg)
+    try:
+        summary = train(cfg)
+    except ConfigError:
+        raise
+    except Exception as e:  # a runtime fault: one message here, the traceback in the run's errors.log
+        ckpt = getattr(e, "checkpoint", None) or latest_checkpoint(cfg.trainer.output_dir)
+        print(report_fault(e, cfg.trainer.output_dir, ["train", args.config, *args.overrides], ckpt), file=sys.stderr)
+        return 1
     # stopped by SIGTERM (a preempted pod, `ray job stop`) after writing a checkpoint: not a finished run, so the
     # conventional 128 + 15 lets a job controller restart it with trainer.resume=auto
     return 143 if summary.get("stopped_by") == "SIGTERM" else 0

@@ -235,6 +235,9 @@ class TrainerConfig:
     checkpoint_every_min: float = 10.0  # also save every N minutes of training; 0 = off
     max_aborted_fraction: float = 0.5  # an iteration whose share of aborted episodes exceeds this is a fault
     max_skipped_steps: int = 3  # consecutive non-finite optimizer steps (skipped) before the run stops
+    # A learner lost mid-run (killed, OOM, its node gone) is rebuilt and the last checkpoint reloaded, up to this
+    # many times per job; the iterations since that checkpoint are redone. 0 = stop at the first loss.
+    max_recoveries: int = 2
     progress_bar: bool = True  # show a progress bar on the console
 
 
@@ -587,6 +590,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "trainer.checkpoint_every_min": _ge(0, "(0 = off)"),
     "trainer.max_aborted_fraction": ((lambda v: 0 <= v <= 1), "in [0, 1] (a share of an iteration's episodes)"),
     "trainer.max_skipped_steps": _ge(1, "(consecutive non-finite optimizer steps tolerated)"),
+    "trainer.max_recoveries": _ge(0, "(learner losses recovered per job)"),
     "model.path": _non_empty("the Hugging Face checkpoint directory of the policy"),
     "model.planner_path": (
         (lambda v: v is None or v.strip() != ""),

@@ -22,7 +22,7 @@ from actors.weight_sync import NcclSync, ObjectStoreSync
 from envs import ENV_IDS
 from himac.config import HiMACConfig, to_yaml
 from himac.episodes import Answerers, EpisodeRunner, EpisodeSpec, RolloutResult
-from himac.policy import Models, Policy, parity_threshold
+from himac.policy import Models, Policy, WeightSync, parity_threshold
 
 # The parity probe: a fixed prompt and answer in the agent's own format, the same for every env.
 PROBE_PROMPT, PROBE_RESPONSE = "task: reach the goal\n<action>", "look</action>"
@@ -38,6 +38,7 @@ class Cluster:
     env_workers: list
     runner: EpisodeRunner
     placement_groups: dict[str, Any] = field(default_factory=dict)
+    starter: _Starter | None = None  # rebuilds lost learner groups
 
     engine_restarts: int = 0  # engines found dead, restarted by Ray and re-synced
 
@@ -74,6 +75,16 @@ class Cluster:
         for p in self.models.all():
             p.wait_ready()
         return max((p.sync() for p in self.models.all() if p.weight_sync is not None), default=0.0)
+
+    def rebuild_learners(self) -> None:
+        """Replace every policy's learner group with fresh actors in the same placement bundles (Ray does not
+        restart learners: their state lives in checkpoints) and a weight sync to the same engines. The
+        caller then loads a checkpoint and syncs."""
+        for p in self.models.all():
+            for actor in p.learners:
+                ray.kill(actor, no_restart=True)
+            p.learners = self.starter.learners(p.name)
+            p.weight_sync = self.starter.weight_sync(p.name, p.learners, p.engines)
 
     def prefix_cache_counts(self) -> tuple[int, int]:
         """(prompt tokens looked up, tokens served from the prefix cache), summed over the engines since their start."""
@@ -122,14 +133,16 @@ def launch(cfg: HiMACConfig, *, learners: bool = True) -> Cluster:
     env_workers = starter.env_workers()
     ray.get([w.ready.remote() for p in policies.values() for w in p.engines], timeout=900)
     runner = EpisodeRunner(cfg, tok, {name: p.engines for name, p in policies.items()}, serves, env_workers)
-    return Cluster(cfg, tok, Models(policies, serves), env_workers, runner, pgs)
+    return Cluster(cfg, tok, Models(policies, serves), env_workers, runner, pgs, starter)
 
 
 class _Starter:
     """Creates the actors of one run from its config and placement groups."""
 
     def __init__(self, cfg: HiMACConfig, pgs: dict[str, Any], tok: Any, learners: bool) -> None:
-        self.cfg, self.pgs, self.tok, self.learners = cfg, pgs, tok, learners
+        self.cfg, self.pgs, self.tok, self.with_learners = cfg, pgs, tok, learners
+        self.models: dict[str, tuple[str, str]] = {}  # model name -> (checkpoint path, learner role)
+        self.sync_groups = 0
         self.roles = role_specs(cfg)
         self.gpu = cfg.resources.gpus_per_node > 0
         self.threads = None if self.gpu else max(1, os.cpu_count() or 1)
@@ -147,13 +160,8 @@ class _Starter:
 
     def policy(self, name: str, path: str, learner_role: str, engine_role: str, seed: int) -> Policy:
         cfg, r = self.cfg, self.cfg.rollout
-        n, port = self.roles[learner_role].count, free_port()
-        learners = [
-            ray.remote(LearnerWorker).options(**self.options(learner_role, i)).remote(
-                path, cfg, rank=i, world_size=n, master_addr=ray.util.get_node_ip_address(), master_port=port,
-                num_threads=self.threads)
-            for i in range(n)
-        ] if self.learners else []
+        self.models[name] = (path, learner_role)
+        learners = self.learners(name) if self.with_learners else []
         engines = [  # Ray restarts a dead engine; the trainer then re-syncs its weights
             ray.remote(RolloutWorker).options(**self.options(engine_role, i), max_restarts=2, max_task_retries=0).remote(
                 path, r.backend, dtype=cfg.model.dtype, seed=seed + i, max_model_len=r.max_model_len,
@@ -162,15 +170,31 @@ class _Starter:
                 kv_cache_gib=r.kv_cache_gib)
             for i in range(self.roles[engine_role].count)
         ]
-        sync = None
-        if learners:  # NCCL between separate GPUs, else the object store
-            sync = (NcclSync(f"himac-sync-{name}", learners[0], engines, r.tensor_parallel_size)
-                    if self.gpu and "colocated" not in self.pgs else ObjectStoreSync(learners[0], engines))
+        sync = self.weight_sync(name, learners, engines) if learners else None
         probe = (self.tok.encode(PROBE_PROMPT, add_special_tokens=False),
                  self.tok.encode(PROBE_RESPONSE, add_special_tokens=False))
         threshold = parity_threshold(r.sync_parity_threshold, cfg.model.dtype, self.gpu)
         return Policy(name, learners, engines, sync, probe=probe, parity_threshold=threshold,
                       sleep_engines=r.sleep_when_idle)
+
+    def learners(self, name: str) -> list:
+        """A fresh learner group (DeepSpeed ranks) for model `name`."""
+        path, role = self.models[name]
+        n, port = self.roles[role].count, free_port()
+        return [
+            ray.remote(LearnerWorker).options(**self.options(role, i)).remote(
+                path, self.cfg, rank=i, world_size=n, master_addr=ray.util.get_node_ip_address(), master_port=port,
+                num_threads=self.threads)
+            for i in range(n)
+        ]
+
+    def weight_sync(self, name: str, learners: list, engines: list) -> WeightSync:
+        """NCCL between separate GPUs (a new group per learner group), else the object store."""
+        if self.gpu and "colocated" not in self.pgs:
+            self.sync_groups += 1
+            return NcclSync(f"himac-sync-{name}-{self.sync_groups}", learners[0], engines,
+                            self.cfg.rollout.tensor_parallel_size)
+        return ObjectStoreSync(learners[0], engines)
 
     def env_workers(self) -> list:
         cfg = self.cfg

@@ -52,10 +52,26 @@ class MetricsLogger:
             mlflow.start_run()
             self.mlflow = mlflow
 
-    def progress(self, iterations):
-        self.bar = tqdm(iterations, desc="himac", unit="it", dynamic_ncols=True, file=sys.stdout,
+    def progress(self, total: int, initial: int) -> tqdm:
+        """The iteration progress bar (the loop calls `update`; a rewind sets `n`)."""
+        self.bar = tqdm(total=total, initial=initial, desc="himac", unit="it", dynamic_ncols=True, file=sys.stdout,
                         disable=not self.cfg.trainer.progress_bar)
         return self.bar
+
+    def rewind(self, iteration: int) -> None:
+        """Forget the rows logged after `iteration` (a checkpoint about to be resumed in this job): they are
+        redone, as after a resume, and TensorBoard drops its own events from the first redone step on."""
+        self.history = [r for r in self.history if r.get("iteration", -1) <= iteration]
+        self.jsonl.close()
+        self.jsonl = open(self.out / "metrics.jsonl", "w")
+        for row in self.history:
+            self.jsonl.write(json.dumps(row, default=float) + "\n")
+        self.jsonl.flush()
+        if self.tb is not None:
+            from torch.utils.tensorboard import SummaryWriter
+
+            self.tb.close()
+            self.tb = SummaryWriter(str(self.out / "tensorboard"), purge_step=iteration + 2)
 
     def info(self, msg: str) -> None:
         (self.bar.write if self.bar is not None else print)(msg)
@@ -121,3 +137,16 @@ class MetricsLogger:
             self.wandb.finish()
         if self.mlflow is not None:
             self.mlflow.end_run()
+
+
+NESTED_TIMINGS = ("timing/iteration", "timing/eval", "timing/generate", "timing/env",  # inside generate_env
+                  "timing/logprob", "timing/update")  # inside learn
+
+
+def with_timing(m: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """The iteration's wall time, the part no stage accounts for, and learner tokens per second."""
+    m["timing/iteration"] = seconds
+    stages = sum(v for k, v in m.items() if k.startswith("timing/") and k not in NESTED_TIMINGS)
+    m["timing/overhead"] = max(0.0, seconds - stages - m.get("timing/eval", 0.0))
+    m["perf/tokens_per_s"] = m.get("learn/tokens", 0) / max(seconds, 1e-9)
+    return m

@@ -19,8 +19,6 @@ A flat agent (`coevolution.hierarchical=false`) runs the same loop without a pla
 
 from __future__ import annotations
 
-import signal
-import threading
 import time
 from enum import Enum
 from pathlib import Path
@@ -38,11 +36,11 @@ from himac.checkpoint import (
     resolve_resume,
     save_checkpoint,
 )
-from himac.config import HiMACConfig
+from himac.config import ConfigError, HiMACConfig
 from himac.episodes import EpisodeSpec, Sampling
 from himac.evaluate import evaluate
 from himac.launch import Cluster, hit_rate, launch
-from himac.logging import MetricsLogger
+from himac.logging import MetricsLogger, with_timing
 from himac.records import EpisodeRecord, check_aborted, episode_metrics, write_episodes
 from himac.samples import (
     TrainSample,
@@ -52,6 +50,7 @@ from himac.samples import (
     sft_samples,
     to_batch,
 )
+from himac.stops import RunStopped, StopConditions
 from himac.tasks import Task, TaskSampler
 from himac.warm_start import ExpertAnswerers, expert_specs
 
@@ -144,6 +143,7 @@ class Trainer:
         self.sampler = TaskSampler.of(cfg)
         self.cluster: Cluster | None = None
         self.logger: MetricsLogger | None = None
+        self.recoveries = 0  # learner groups lost and rebuilt from the last checkpoint in this job
 
     # .. one iteration .......................................................................
     def iteration(self, it: int) -> dict[str, Any]:
@@ -186,6 +186,7 @@ class Trainer:
         metrics.update(_advantage_metrics(by_level))
         metrics["phase"] = phase.value
         metrics["rollout/engine_restarts"] = self.cluster.engine_restarts
+        metrics["train/recoveries"] = self.recoveries
         return metrics
 
     def _learn(self, by_level: dict[str, list[TrainSample]]) -> dict[str, float]:
@@ -261,34 +262,49 @@ class Trainer:
             check_checkpoint(ckpt, self.cfg)
         self.cluster = launch(self.cfg)
         try:
-            start = self._begin(ckpt)
-            last = start - 1
+            it = start = self._begin(ckpt)
             with StopConditions(self.cfg) as stop:
-                for it in self.logger.progress(range(start, self.cfg.trainer.iterations)):
-                    t0 = time.perf_counter()
-                    m = self._iteration_or_stop(it)
-                    last, final = it, it == self.cfg.trainer.iterations - 1 or stop.requested()
-                    if self._eval_due(it) or final:
-                        m.update(self.evaluate(f"iter_{it:06d}"))
-                    self.state.iteration = it
-                    self.logger.log(it, _with_timing(m, time.perf_counter() - t0))
-                    stop.check_skipped_steps(m)
-                    if final:
-                        break
-                    self._checkpoint_if_due(it)
-            if last >= start:
-                self.save(last)
-            return self._summary(stop.sigterm, last)
+                bar = self.logger.progress(self.cfg.trainer.iterations, start)
+                while it is not None and it < self.cfg.trainer.iterations:
+                    it = self._step(it, stop, bar)
+            if self.state.iteration >= start:
+                self.save(self.state.iteration)
+            return self._summary(stop.sigterm, self.state.iteration)
+        except ConfigError:
+            raise
+        except Exception as e:
+            raise self._stopped(e, self.state.iteration) from e
         finally:  # on an error too: free this run's actors and placement groups
             if self.logger is not None:
                 self.logger.close()
             self.cluster.shutdown()
+
+    def _step(self, it: int, stop: StopConditions, bar: Any) -> int | None:
+        """Iteration `it`, then its evaluation, log row and checkpoint as due; returns the next iteration
+        to run (after a learner recovery: the one after the restored checkpoint), None when done."""
+        t0 = time.perf_counter()
+        m = self._iteration_or_recover(it)
+        if m is None:  # a learner was lost and rebuilt: redo the iterations since the checkpoint
+            bar.n = self.state.iteration + 1
+            return self.state.iteration + 1
+        final = it == self.cfg.trainer.iterations - 1 or stop.requested()
+        if self._eval_due(it) or final:
+            m.update(self.evaluate(f"iter_{it:06d}"))
+        self.state.iteration = it
+        self.logger.log(it, with_timing(m, time.perf_counter() - t0))
+        bar.update(1)
+        stop.check_skipped_steps(m)
+        if final:
+            return None
+        self._checkpoint_if_due(it)
+        return it + 1
 
     def _begin(self, ckpt: Path | None) -> int:
         """Load the checkpoint (or not), open the metrics, warm-start and evaluate as configured;
         returns the first iteration to run."""
         cfg = self.cfg
         start = self.load(ckpt) + 1 if ckpt is not None else 0
+        self.state.iteration = start - 1  # the last iteration done
         self.logger = MetricsLogger(self.out, cfg, resume_after=start - 1 if ckpt is not None else None)
         if ckpt is not None:
             self.logger.info(f"resumed from {ckpt} at iteration {start}")
@@ -298,16 +314,45 @@ class Trainer:
             self.logger.log(-1, {**self.warm_start(), "phase": "warm_start"})
         if start == 0 and cfg.trainer.eval_at_start:
             self.logger.log(0, {**self.evaluate("iter_000000_start"), "phase": "eval"}, step_offset=False)
+        if latest_checkpoint(self.out) is None:  # before the first RL update: every later fault has a state to return to
+            self.save(start - 1)
         self._last_save = time.time()
         return start
 
-    def _iteration_or_stop(self, it: int) -> dict[str, Any]:
+    def _iteration_or_recover(self, it: int) -> dict[str, Any] | None:
+        """The iteration's metrics, or None when a learner died in it and the learner groups were rebuilt
+        from the last complete checkpoint (whose iteration is then `state.iteration`)."""
         try:
             return self.iteration(it)
-        except ray.exceptions.RayActorError as e:  # a learner (or an engine, twice) died
-            raise RuntimeError(
-                f"iteration {it}: an actor died ({type(e).__name__}: {str(e).splitlines()[0]}); the run stops "
-                f"here. Resume with trainer.resume=auto (last checkpoint: {latest_checkpoint(self.out)})") from e
+        except ray.exceptions.RayActorError as e:  # a learner (or every actor of a node) died
+            self._recover_learners(it, f"{type(e).__name__}: {str(e).splitlines()[0]}")
+            return None
+
+    def _recover_learners(self, it: int, cause: str) -> None:
+        """Rebuild every learner group, reload the last complete checkpoint (learner states, run state,
+        RNGs, best blueprints), re-sync the engines with the parity probe and rewind the metrics to it;
+        at most `trainer.max_recoveries` times per job."""
+        ckpt, bound = latest_checkpoint(self.out), self.cfg.trainer.max_recoveries
+        if ckpt is None or self.recoveries >= bound:
+            why = "no checkpoint to recover from" if ckpt is None else f"trainer.max_recoveries={bound} spent"
+            raise RunStopped(f"iteration {it}: an actor died ({cause}); {why}", ckpt)
+        self.recoveries += 1
+        self.logger.info(f"[himac] iteration {it}: an actor died ({cause}); recovery {self.recoveries} of {bound}: "
+                         f"rebuilding the learners and resuming from {ckpt.name}")
+        self.cluster.rebuild_learners()
+        self.load(ckpt)
+        self.logger.rewind(self.state.iteration)
+
+    def _stopped(self, e: Exception, last: int) -> Exception:
+        """A fault ends the run: first a checkpoint of the last good iteration if none has it and the learners
+        still answer (a failed rollout leaves their state intact), then one RunStopped naming it."""
+        ckpt = latest_checkpoint(self.out)
+        if ckpt is None or int((ckpt / "COMPLETE").read_text()) < last:
+            try:
+                ckpt = self.save(last)
+            except Exception:  # noqa: BLE001 - the learners are gone too: the previous checkpoint stays
+                pass
+        return e if isinstance(e, RunStopped) else RunStopped(f"{type(e).__name__}: {e}", ckpt)
 
     def _eval_due(self, it: int) -> bool:
         return self.cfg.trainer.eval_every > 0 and (it + 1) % self.cfg.trainer.eval_every == 0
@@ -329,19 +374,6 @@ class Trainer:
         return summary
 
 
-NESTED_TIMINGS = ("timing/iteration", "timing/eval", "timing/generate", "timing/env",  # inside generate_env
-                  "timing/logprob", "timing/update")  # inside learn
-
-
-def _with_timing(m: dict[str, Any], seconds: float) -> dict[str, Any]:
-    """The iteration's wall time, the part no stage accounts for, and learner tokens per second."""
-    m["timing/iteration"] = seconds
-    stages = sum(v for k, v in m.items() if k.startswith("timing/") and k not in NESTED_TIMINGS)
-    m["timing/overhead"] = max(0.0, seconds - stages - m.get("timing/eval", 0.0))
-    m["perf/tokens_per_s"] = m.get("learn/tokens", 0) / max(seconds, 1e-9)
-    return m
-
-
 def _advantage_metrics(by_level: dict[str, list[TrainSample]]) -> dict[str, float]:
     m = {}
     for level, samples in by_level.items():
@@ -350,44 +382,6 @@ def _advantage_metrics(by_level: dict[str, list[TrainSample]]) -> dict[str, floa
             m[f"{level}/adv_mean"], m[f"{level}/adv_abs_mean"] = float(advs.mean()), float(advs.abs().mean())
             m[f"{level}/samples"] = len(samples)
     return m
-
-
-class StopConditions:
-    """When the loop ends early: `trainer.time_limit_min` passed or SIGTERM received (a preempted pod,
-    `ray job stop`: the loop checkpoints and stops), or `trainer.max_skipped_steps` updates in a row
-    skipped their optimizer steps (an error)."""
-
-    def __init__(self, cfg: HiMACConfig) -> None:
-        tc = cfg.trainer
-        self.deadline = time.time() + tc.time_limit_min * 60 if tc.time_limit_min > 0 else None
-        self.max_skipped = tc.max_skipped_steps
-        self.skipped_in_a_row = 0
-        self.sigterm = False
-        self._previous: Any = None
-
-    def __enter__(self) -> StopConditions:
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGTERM, self._handle)
-        return self
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        self.sigterm = True
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGTERM, self._previous)
-
-    def requested(self) -> bool:
-        """Out of time, or SIGTERM: this iteration is the last."""
-        return self.sigterm or (self.deadline is not None and time.time() > self.deadline)
-
-    def check_skipped_steps(self, m: dict[str, Any]) -> None:
-        self.skipped_in_a_row = self.skipped_in_a_row + 1 if m.get("actor/skipped_steps", 0) > 0 else 0
-        if self.skipped_in_a_row >= self.max_skipped:
-            raise RuntimeError(
-                f"{self.skipped_in_a_row} updates in a row skipped optimizer steps for a non-finite loss or "
-                f"gradient (trainer.max_skipped_steps={self.max_skipped}); lower learner.lr or "
-                "check the rewards. The weights were not changed by those steps; the last checkpoint is intact.")
 
 
 def train(cfg: HiMACConfig) -> dict[str, Any]:

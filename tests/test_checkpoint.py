@@ -16,7 +16,7 @@ from himac.checkpoint import (
     latest_checkpoint,
     resolve_resume,
 )
-from himac.config import load_config
+from himac.config import ConfigError, load_config
 
 pytestmark = pytest.mark.integration
 
@@ -91,7 +91,7 @@ def test_resume_is_exact_and_checkpoints_are_checked(ray_cluster, tiny_model, tm
     (broken / "COMPLETE").unlink()
     with pytest.raises(RuntimeError, match="incomplete"):
         check_checkpoint(broken, cfg)
-    with pytest.raises(FileNotFoundError, match="no checkpoint"):
+    with pytest.raises(ConfigError, match="trainer.resume: no checkpoint or run directory"):
         resolve_resume(str(tmp_path / "nowhere"), tmp_path)
 
     from himac.evaluate import run_eval

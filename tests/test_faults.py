@@ -1,5 +1,6 @@
-"""Process and disk faults around training end in a resumable checkpoint and a clear stop:
-a learner killed mid-run, SIGTERM (a preempted pod), a disk that fills during a checkpoint."""
+"""Process and disk faults around training: a learner killed mid-run is recovered inside the job (or,
+past trainer.max_recoveries, the run stops clearly and resumes), SIGTERM (a preempted pod) and a disk
+that fills during a checkpoint end in a resumable checkpoint and a clear stop."""
 
 from __future__ import annotations
 
@@ -38,25 +39,54 @@ def iteration_rows(out: Path) -> list[int]:
     return [r["iteration"] for r in rows if "timing/iteration" in r]
 
 
-@pytest.mark.timeout(900)
-def test_a_learner_killed_mid_update_stops_clearly_and_the_run_resumes(ray_cluster, tiny_model, tmp_path, monkeypatch):
-    """We stop rather than rebuild the learner group in place (as verl and OpenRLHF do: a dead rank ends
-    the job); the checkpoint of the last finished iteration makes `resume=auto` lose one iteration at most."""
+def dying_updates(monkeypatch, kill, at: set[int]) -> list:
+    """Policy.update, with the learner process killed (Ray kills its worker, as an OOM kill or a lost node
+    would) as the update calls numbered in `at` (1-based) go out."""
     from himac.policy import Policy
 
     update, calls = Policy.update, []
 
     def dying_update(self, *args, **kwargs):
         calls.append(1)
-        if len(calls) == 2:  # the second iteration's update: its learner dies as the call goes out
-            ray_cluster.kill(self.learners[0], no_restart=True)
+        if len(calls) in at:
+            kill(self.learners[0], no_restart=True)
         return update(self, *args, **kwargs)
 
     monkeypatch.setattr(Policy, "update", dying_update)
-    with pytest.raises(RuntimeError, match=r"(?s)iteration 1: an actor died.*trainer.resume=auto.*iter_000000"):
-        trainer_for(tiny_model, tmp_path, "trainer.iterations=3").train()
-    assert [c.name for c in complete_checkpoints(tmp_path)] == ["iter_000000"]
-    monkeypatch.setattr(Policy, "update", update)
+    return calls
+
+
+@pytest.mark.timeout(900)
+def test_a_learner_killed_mid_update_is_rebuilt_from_the_last_checkpoint_and_the_run_finishes(
+        ray_cluster, tiny_model, tmp_path, monkeypatch):
+    """verl and OpenRLHF stop when a rank dies; here the learner group is rebuilt, the last checkpoint
+    reloaded and the iterations since it redone, inside the job."""
+    dying_updates(monkeypatch, ray_cluster.kill, at={2})  # iteration 1's update
+    summary = trainer_for(tiny_model, tmp_path, "trainer.iterations=3").train()
+    rows = [json.loads(x) for x in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    its = [r for r in rows if "timing/iteration" in r]
+    assert [r["iteration"] for r in its] == [0, 1, 2] and summary["iterations"] == 3  # iteration 1 redone once
+    assert [r["train/recoveries"] for r in its] == [0, 1, 1]
+    assert all(r["sync/logprob_max_abs_diff"] <= 1e-3 and r["train/aborted"] == 0 for r in its)
+    # the first checkpoint came before the first update; the recovery reloaded iter_000000
+    assert [c.name for c in complete_checkpoints(tmp_path)] == ["iter_-00001", "iter_000000", "iter_000001",
+                                                                "iter_000002"]
+
+
+@pytest.mark.timeout(900)
+def test_a_learner_lost_more_often_than_the_bound_stops_clearly_and_the_run_resumes(
+        ray_cluster, tiny_model, tmp_path, monkeypatch):
+    from himac.stops import RunStopped, report_fault
+
+    dying_updates(monkeypatch, ray_cluster.kill, at={2, 3})  # iteration 1, then its redo after the recovery
+    with pytest.raises(RunStopped, match=r"iteration 1: an actor died .*trainer.max_recoveries=1 spent") as err:
+        trainer_for(tiny_model, tmp_path, "trainer.iterations=3", "trainer.max_recoveries=1").train()
+    assert err.value.checkpoint.name == "iter_000000"
+    message = report_fault(err.value, tmp_path, ["train", "configs/debug/sokoban.yaml", "trainer.resume=off"],
+                           err.value.checkpoint)
+    assert "Traceback" not in message and "himac train configs/debug/sokoban.yaml trainer.resume=auto" in message
+    assert "Traceback" in (tmp_path / "errors.log").read_text()
+    monkeypatch.undo()
     summary = trainer_for(tiny_model, tmp_path, "trainer.iterations=3", "trainer.resume=auto").train()
     assert iteration_rows(tmp_path) == [0, 1, 2] and summary["iterations"] == 3
 
@@ -74,7 +104,7 @@ def test_a_disk_that_fills_during_a_checkpoint_is_named_and_the_previous_one_sta
 
     def save_onto_a_full_disk(self, it):
         saves.append(it)
-        if len(saves) == 2:  # fill what is left after the first checkpoint, then save for real
+        if len(saves) == 3:  # fill what is left after iteration 0's checkpoint, then save for real
             free = os.statvfs(mount).f_bavail * os.statvfs(mount).f_frsize
             (mount / "filler").write_bytes(b"\0" * max(free - (64 << 10), 0))
         return save(self, it)
@@ -84,7 +114,7 @@ def test_a_disk_that_fills_during_a_checkpoint_is_named_and_the_previous_one_sta
         with pytest.raises(RuntimeError, match=r"no space left on device while writing checkpoint .*iter_000001.*"
                                                r"previous checkpoint .*iter_000000 is intact"):
             trainer_for(tiny_model, mount / "run", "trainer.iterations=3").train()
-        assert [c.name for c in complete_checkpoints(mount / "run")] == ["iter_000000"]
+        assert [c.name for c in complete_checkpoints(mount / "run")] == ["iter_-00001", "iter_000000"]
         assert not (mount / "run/checkpoints/iter_000001").exists()
         verify_files(mount / "run/checkpoints/iter_000000")
     finally:
@@ -114,6 +144,32 @@ def test_sigterm_writes_a_checkpoint_and_exits_143(tiny_model, tmp_path):
             proc.kill()
     assert rc == 143, (tmp_path / "train.log").read_text()[-3000:]
     last = iteration_rows(out)[-1]
-    assert [c.name for c in complete_checkpoints(out)] == [f"iter_{last:06d}"]
+    assert complete_checkpoints(out)[-1].name == f"iter_{last:06d}"
     assert json.loads((out / "summary.json").read_text())["iterations"] == last + 1
     assert "SIGTERM: stopped after iteration" in (tmp_path / "train.log").read_text()
+
+
+@pytest.mark.timeout(600)
+def test_himac_train_exit_codes_and_one_message_without_traceback(ray_cluster, tiny_model, tmp_path, monkeypatch,
+                                                                   capsys):
+    from himac.cli import main
+    from himac.trainer import Trainer
+
+    args = ["train", "configs/debug/sokoban.yaml", f"model.path={tiny_model}", f"trainer.output_dir={tmp_path}",
+            *BASE, "trainer.iterations=2"]
+    assert main([*args, "trainer.resume=/no/such/dir"]) == 2
+    err = capsys.readouterr().err
+    assert "config error: trainer.resume: no checkpoint or run directory at /no/such/dir" in err
+    assert "Traceback" not in err
+
+    def broken(self, it):
+        raise RuntimeError("the env server went away")
+
+    monkeypatch.setattr(Trainer, "iteration", broken)
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "himac: stopped: RuntimeError: the env server went away" in err
+    assert "last checkpoint: " + str(tmp_path / "checkpoints" / "iter_-00001") in err  # written before the first update
+    assert f"himac train configs/debug/sokoban.yaml model.path={tiny_model}" in err and "trainer.resume=auto" in err
+    assert "RuntimeError: the env server went away" in (tmp_path / "errors.log").read_text()
