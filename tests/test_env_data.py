@@ -189,3 +189,26 @@ def test_sokoban_malformed_layout_names_the_layout_option(layout, words):
     message = str(error.value)
     for word in ["Sokoban reset option 'layout'", *words]:
         assert word in message, (word, message)
+
+
+def test_alfworld_misspelled_task_type_is_skipped_with_a_warning_and_no_games_says_why(trial):
+    damage(trial / TRAJ, ["task_type"], "pick_and_place_simpel")
+    with pytest.warns(UserWarning, match=r"(?s)unknown task type.*traj_data\.json: field 'task_type': "
+                                         r"'pick_and_place_simpel' is no ALFWorld task type \(did you mean "
+                                         r"'pick_and_place_simple'\?\)"):
+        with pytest.raises(NoGamesError) as error:
+            collect_games(trial.parents[3], "train")
+    assert f"refused: 1 x field 'task_type': 'pick_and_place_simpel' is no ALFWorld task type (e.g. {trial / TRAJ})" \
+        in str(error.value)
+
+
+def test_alfworld_unsolvable_game_is_refused_with_its_reason(trial):
+    damage(trial / GAME, ["solvable"], False)
+    with pytest.raises(NoGamesError, match=r"refused: 1 x game\.tw-pddl not marked solvable"):
+        collect_games(trial.parents[3], "train")
+
+
+def test_alfworld_garbage_pddl_names_the_file_and_the_field(trial):
+    damage(trial / GAME, ["pddl_problem"], "garbage, not PDDL")
+    with pytest.raises(DataFileError, match=rf"{trial / GAME}: field 'pddl_problem': no PDDL"):
+        collect_games(trial.parents[3], "train")
