@@ -282,6 +282,10 @@ class EnvWorker:
         self.restarts = 0
         self._lock = threading.Lock()  # guards `restarts` across concurrent calls
 
+    def ready(self) -> bool:
+        """Answers once the worker is up (the driver's test for a worker Ray will not restart again)."""
+        return True
+
     def _restart(self, call: _Call, hung: bool) -> None:
         with self._lock:
             self.restarts += 1

@@ -238,6 +238,9 @@ class TrainerConfig:
     # A learner lost mid-run (killed, OOM, its node gone) is rebuilt and the last checkpoint reloaded, up to this
     # many times per job; the iterations since that checkpoint are redone. 0 = stop at the first loss.
     max_recoveries: int = 2
+    # An env worker or engine that Ray will not restart again (its restart budget spent) is recreated as a new actor,
+    # up to this many times per job; past it the run stops with a checkpoint of the last good iteration.
+    max_worker_replacements: int = 4
     progress_bar: bool = True  # show a progress bar on the console
 
 
@@ -591,6 +594,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "trainer.max_aborted_fraction": ((lambda v: 0 <= v <= 1), "in [0, 1] (a share of an iteration's episodes)"),
     "trainer.max_skipped_steps": _ge(1, "(consecutive non-finite optimizer steps tolerated)"),
     "trainer.max_recoveries": _ge(0, "(learner losses recovered per job)"),
+    "trainer.max_worker_replacements": _ge(0, "(workers recreated per job)"),
     "model.path": _non_empty("the Hugging Face checkpoint directory of the policy"),
     "model.planner_path": (
         (lambda v: v is None or v.strip() != ""),

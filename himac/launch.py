@@ -41,6 +41,7 @@ class Cluster:
     starter: _Starter | None = None  # rebuilds lost learner groups
 
     engine_restarts: int = 0  # engines found dead, restarted by Ray and re-synced
+    worker_replacements: int = 0  # env workers and engines recreated after Ray gave up restarting them
 
     @property
     def pad_id(self) -> int:
@@ -48,12 +49,15 @@ class Cluster:
 
     def run_episodes(self, specs: list[EpisodeSpec], *, expert: Answerers | None = None) -> RolloutResult:
         """Run the episodes; if a rollout worker died meanwhile, recover the engines and run them again (once)."""
+        self.replace_lost_workers()
         result = self.runner.run(specs, self._versions(), expert=expert)
-        if not result.engine_failures:
+        replaced = self.replace_lost_workers()
+        if not (result.engine_failures or replaced):
             return result
-        print(f"[himac] a rollout worker died ({result.engine_failures} engine calls lost): restarting it, "
-              "re-syncing its weights and running the rollout again", flush=True)
-        self.recover_engines()
+        print(f"[himac] a worker died ({result.engine_failures} engine calls lost, {replaced} worker(s) replaced): "
+              "running the rollout again", flush=True)
+        if result.engine_failures:
+            self.recover_engines()
         result = self.runner.run(specs, self._versions(), expert=expert)
         if result.engine_failures:
             raise RuntimeError("a rollout worker died again right after its restart; stopping (resume with "
@@ -67,6 +71,30 @@ class Cluster:
             return max((p.sync() for p in policies), default=0.0)
         except ray.exceptions.RayActorError:
             return self.recover_engines()
+
+    def replace_lost_workers(self) -> int:
+        """Recreate the env workers and engines Ray will not restart again (restart budget spent, or killed for
+        good) as new actors with a fresh budget, in the same placement bundles, at most
+        `trainer.max_worker_replacements` per job; new engines then get the current weights. Returns how many."""
+        lost_envs = [i for i, w in enumerate(self.env_workers) if _lost(w)]
+        lost_engines = [(p, i) for p in self.models.all() for i, w in enumerate(p.engines) if _lost(w)]
+        n, bound = len(lost_envs) + len(lost_engines), self.cfg.trainer.max_worker_replacements
+        if n and self.worker_replacements + n > bound:
+            raise RuntimeError(f"{n} worker(s) lost for good and trainer.max_worker_replacements={bound} spent "
+                               f"({self.worker_replacements} replaced before)")
+        for i in lost_envs:  # in place: the runner holds these lists
+            self.env_workers[i] = self.starter.env_worker(i)
+        for p, i in lost_engines:
+            p.engines[i] = self.starter.engine(p.name, i)
+        self.worker_replacements += n
+        if n:
+            print(f"[himac] {len(lost_envs)} env worker(s) and {len(lost_engines)} engine(s) were lost for good: "
+                  f"recreated ({self.worker_replacements} of {bound} replacements used)", flush=True)
+        for p in {p.name: p for p, _ in lost_engines}.values():
+            p.weight_sync = self.starter.weight_sync(p.name, p.learners, p.engines) if p.learners else None
+        if lost_engines:
+            self.recover_engines()
+        return n
 
     def recover_engines(self) -> float:
         """The one recovery path for a dead engine: wait until Ray has restarted it, then give every
@@ -101,6 +129,17 @@ class Cluster:
             ray.kill(actor)
         for pg in self.placement_groups.values():
             remove_placement_group(pg)
+
+
+def _lost(actor: Any) -> bool:
+    """Whether Ray will never run this actor again (dead for good); a restarting or busy one is not lost."""
+    try:
+        ray.get(actor.ready.remote(), timeout=60)
+        return False
+    except ray.exceptions.ActorDiedError:
+        return True
+    except (ray.exceptions.ActorUnavailableError, ray.exceptions.GetTimeoutError):
+        return False
 
 
 def hit_rate(before: tuple[int, int], after: tuple[int, int]) -> float:
@@ -160,16 +199,9 @@ class _Starter:
 
     def policy(self, name: str, path: str, learner_role: str, engine_role: str, seed: int) -> Policy:
         cfg, r = self.cfg, self.cfg.rollout
-        self.models[name] = (path, learner_role)
+        self.models[name] = (path, learner_role, engine_role, seed)
         learners = self.learners(name) if self.with_learners else []
-        engines = [  # Ray restarts a dead engine; the trainer then re-syncs its weights
-            ray.remote(RolloutWorker).options(**self.options(engine_role, i), max_restarts=2, max_task_retries=0).remote(
-                path, r.backend, dtype=cfg.model.dtype, seed=seed + i, max_model_len=r.max_model_len,
-                gpu_memory_utilization=r.gpu_memory_utilization, tensor_parallel_size=r.tensor_parallel_size,
-                enforce_eager=r.enforce_eager, sleep_mode=r.sleep_when_idle, num_threads=self.threads,
-                kv_cache_gib=r.kv_cache_gib)
-            for i in range(self.roles[engine_role].count)
-        ]
+        engines = [self.engine(name, i) for i in range(self.roles[engine_role].count)]
         sync = self.weight_sync(name, learners, engines) if learners else None
         probe = (self.tok.encode(PROBE_PROMPT, add_special_tokens=False),
                  self.tok.encode(PROBE_RESPONSE, add_special_tokens=False))
@@ -179,7 +211,7 @@ class _Starter:
 
     def learners(self, name: str) -> list:
         """A fresh learner group (DeepSpeed ranks) for model `name`."""
-        path, role = self.models[name]
+        path, role, _, _ = self.models[name]
         n, port = self.roles[role].count, free_port()
         return [
             ray.remote(LearnerWorker).options(**self.options(role, i)).remote(
@@ -187,6 +219,16 @@ class _Starter:
                 num_threads=self.threads)
             for i in range(n)
         ]
+
+    def engine(self, name: str, i: int) -> Any:
+        """Rollout engine `i` of model `name`; Ray restarts it twice, then the cluster recreates it. The trainer
+        re-syncs its weights either way."""
+        r, (path, _, role, seed) = self.cfg.rollout, self.models[name]
+        return ray.remote(RolloutWorker).options(**self.options(role, i), max_restarts=2, max_task_retries=0).remote(
+            path, r.backend, dtype=self.cfg.model.dtype, seed=seed + i, max_model_len=r.max_model_len,
+            gpu_memory_utilization=r.gpu_memory_utilization, tensor_parallel_size=r.tensor_parallel_size,
+            enforce_eager=r.enforce_eager, sleep_mode=r.sleep_when_idle, num_threads=self.threads,
+            kv_cache_gib=r.kv_cache_gib)
 
     def weight_sync(self, name: str, learners: list, engines: list) -> WeightSync:
         """NCCL between separate GPUs (a new group per learner group), else the object store."""
@@ -197,18 +239,19 @@ class _Starter:
         return ObjectStoreSync(learners[0], engines)
 
     def env_workers(self) -> list:
+        return [self.env_worker(i) for i in range(self.roles["env"].count)]
+
+    def env_worker(self, i: int) -> Any:
+        """Env worker `i`; Ray restarts it three times, then the cluster recreates it."""
         cfg = self.cfg
         kwargs = dict(cfg.env.kwargs)
         if kwargs.get("data_dir"):  # actors may not share the driver's working directory
             kwargs["data_dir"] = str(Path(kwargs["data_dir"]).resolve())
-        return [
-            ray.remote(EnvWorker).options(**self.options("env", i), max_restarts=3, max_task_retries=0,
-                                          max_concurrency=max_concurrency(cfg.env.envs_per_worker)).remote(
-                ENV_IDS[cfg.env.name], cfg.env.envs_per_worker, {"max_steps": cfg.env.max_steps, **kwargs},
-                step_timeout_s=cfg.env.step_timeout_s, reset_timeout_s=cfg.env.reset_timeout_s,
-                linger_s=cfg.env.result_linger_s, threads=cfg.env.threads_per_worker)
-            for i in range(self.roles["env"].count)
-        ]
+        return ray.remote(EnvWorker).options(**self.options("env", i), max_restarts=3, max_task_retries=0,
+                                             max_concurrency=max_concurrency(cfg.env.envs_per_worker)).remote(
+            ENV_IDS[cfg.env.name], cfg.env.envs_per_worker, {"max_steps": cfg.env.max_steps, **kwargs},
+            step_timeout_s=cfg.env.step_timeout_s, reset_timeout_s=cfg.env.reset_timeout_s,
+            linger_s=cfg.env.result_linger_s, threads=cfg.env.threads_per_worker)
 
 
 def init_ray(cfg: HiMACConfig) -> None:

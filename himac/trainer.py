@@ -187,6 +187,7 @@ class Trainer:
         metrics["phase"] = phase.value
         metrics["rollout/engine_restarts"] = self.cluster.engine_restarts
         metrics["train/recoveries"] = self.recoveries
+        metrics["rollout/worker_replacements"] = self.cluster.worker_replacements
         return metrics
 
     def _learn(self, by_level: dict[str, list[TrainSample]]) -> dict[str, float]:

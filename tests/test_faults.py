@@ -173,3 +173,43 @@ def test_himac_train_exit_codes_and_one_message_without_traceback(ray_cluster, t
     assert "last checkpoint: " + str(tmp_path / "checkpoints" / "iter_-00001") in err  # written before the first update
     assert f"himac train configs/debug/sokoban.yaml model.path={tiny_model}" in err and "trainer.resume=auto" in err
     assert "RuntimeError: the env server went away" in (tmp_path / "errors.log").read_text()
+
+
+def env_worker_killed_mid_rollout(monkeypatch, kill, iteration: int) -> None:
+    """As `iteration`'s rollout starts, env worker 0 is killed for good (as when Ray's restart budget is spent)."""
+    from himac.episodes import EpisodeRunner
+
+    run, calls = EpisodeRunner.run, []
+
+    def run_and_kill(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == iteration + 1:
+            kill(self.env_workers[0], no_restart=True)
+        return run(self, *args, **kwargs)
+
+    monkeypatch.setattr(EpisodeRunner, "run", run_and_kill)
+
+
+@pytest.mark.timeout(900)
+def test_an_env_worker_lost_for_good_is_recreated_and_the_run_finishes(ray_cluster, tiny_model, tmp_path,
+                                                                        monkeypatch):
+    env_worker_killed_mid_rollout(monkeypatch, ray_cluster.kill, iteration=1)
+    summary = trainer_for(tiny_model, tmp_path, "trainer.iterations=3", "env.max_steps=12").train()
+    rows = [json.loads(x) for x in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    its = [r for r in rows if "timing/iteration" in r]
+    assert [r["iteration"] for r in its] == [0, 1, 2] and summary["iterations"] == 3
+    assert [r["rollout/worker_replacements"] for r in its] == [0, 1, 1]
+    assert all(r["train/aborted"] == 0 for r in its)  # iteration 1's rollout was run again on the new worker
+
+
+@pytest.mark.timeout(900)
+def test_env_workers_lost_beyond_the_bound_stop_with_a_checkpoint_of_the_last_good_iteration(
+        ray_cluster, tiny_model, tmp_path, monkeypatch):
+    from himac.stops import RunStopped
+
+    env_worker_killed_mid_rollout(monkeypatch, ray_cluster.kill, iteration=1)
+    with pytest.raises(RunStopped, match=r"lost for good and trainer.max_worker_replacements=0 spent") as err:
+        trainer_for(tiny_model, tmp_path, "trainer.iterations=3", "env.max_steps=12",
+                    "trainer.max_worker_replacements=0", "trainer.checkpoint_every=0").train()
+    assert err.value.checkpoint.name == "iter_000000"  # written on the way out: no work lost beyond one iteration
+    assert iteration_rows(tmp_path) == [0]
