@@ -203,6 +203,9 @@ class LearnerWorker:
         return norm
 
     # -- public API --------------------------------------------------------------------
+    def ready(self) -> bool:
+        return True
+
     @torch.no_grad()
     def score(self, prompt_ids: list[int], response_ids: list[int]) -> list[float]:
         """Per-token log-probs of a response at temperature 1, unconstrained (the weight-sync parity

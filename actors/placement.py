@@ -51,10 +51,14 @@ def role_specs(cfg) -> dict[str, RoleSpec]:
     return specs
 
 
-def bundles_for(specs: dict[str, RoleSpec], colocate: bool) -> dict[str, list[dict[str, float]]]:
-    """Bundles per placement group. Colocated: rollout and learner share GPU bundles."""
+def bundles_for(specs: dict[str, RoleSpec], colocate: bool,
+                extra: dict[str, dict[str, float]] | None = None) -> dict[str, list[dict[str, float]]]:
+    """Bundles per placement group. Colocated: rollout and learner share GPU bundles. `extra`: custom
+    resources per role (`resources.role_resources`), which pin a role to the nodes that have them."""
+    extra = extra or {}
+
     def bundle(s: RoleSpec) -> dict[str, float]:
-        b = {"CPU": s.cpus}
+        b = {"CPU": s.cpus, **extra.get(s.name, {})}
         if s.gpus:
             b["GPU"] = s.gpus
         return b
@@ -63,7 +67,8 @@ def bundles_for(specs: dict[str, RoleSpec], colocate: bool) -> dict[str, list[di
     if colocate and specs["rollout"].gpus:
         # One bundle per GPU, holding a learner rank and a rollout engine (fractional GPUs).
         n = max(specs["rollout"].count, specs["learner"].count)
-        out["colocated"] = [{"CPU": specs["rollout"].cpus + specs["learner"].cpus, "GPU": 1.0}] * n
+        out["colocated"] = [{"CPU": specs["rollout"].cpus + specs["learner"].cpus, "GPU": 1.0,
+                             **extra.get("rollout", {}), **extra.get("learner", {})}] * n
         del out["rollout"], out["learner"]
     return out
 
@@ -71,7 +76,7 @@ def bundles_for(specs: dict[str, RoleSpec], colocate: bool) -> dict[str, list[di
 def create_placement_groups(cfg, timeout_s: float = 600.0) -> dict[str, PlacementGroup]:
     specs = role_specs(cfg)
     groups = {}
-    for name, bundles in bundles_for(specs, cfg.resources.colocate).items():
+    for name, bundles in bundles_for(specs, cfg.resources.colocate, cfg.resources.role_resources).items():
         strategy = "PACK" if name != "learner" else "SPREAD" if cfg.resources.num_nodes > 1 else "PACK"
         groups[name] = placement_group(bundles, strategy=strategy, name=f"himac-{name}")
     ready = [pg.ready() for pg in groups.values()]
@@ -81,10 +86,17 @@ def create_placement_groups(cfg, timeout_s: float = 600.0) -> dict[str, Placemen
         for pg in groups.values():
             remove_placement_group(pg)
         raise RuntimeError(
-            f"placement groups not satisfiable within {timeout_s:.0f}s: asked {bundles_for(specs, cfg.resources.colocate)}"
+            f"placement groups not satisfiable within {timeout_s:.0f}s: asked "
+            f"{bundles_for(specs, cfg.resources.colocate, cfg.resources.role_resources)}"
             f", cluster has {ray.cluster_resources()}"
         ) from None
     return groups
+
+
+def nodes_of(groups: dict[str, PlacementGroup]) -> dict[str, list[str]]:
+    """The node id of every bundle, by placement group (what `himac train` logs at start)."""
+    return {name: [node for _, node in sorted(ray.util.placement_group_table(pg)["bundles_to_node_id"].items())]
+            for name, pg in groups.items()}
 
 
 def actor_options(pg: PlacementGroup, index: int, cpus: float, gpus: float, **extra: Any) -> dict[str, Any]:

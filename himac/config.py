@@ -204,6 +204,10 @@ class ResourcesConfig:
     learner_cpus: float = 0.5  # CPUs per learner rank
     env_cpus: float = 0.25  # CPUs per env worker
     ray_address: str | None = None  # None -> RAY_ADDRESS env variable or a new local cluster
+    # Custom Ray resources added to a role's placement bundles, e.g. {learner: {a100_node: 1}} keeps the learners on
+    # the nodes started with `ray start --resources='{"a100_node": 8}'`. Roles: rollout, learner, env (and
+    # planner_rollout, planner_learner with separate models).
+    role_resources: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -660,6 +664,12 @@ def _value_errors(cfg: HiMACConfig) -> list[str]:
             "rollout.sleep_when_idle needs resources.colocate=true: engines on GPUs of their own have "
             "nothing to free for the learner; set rollout.sleep_when_idle=false"
         )
+    roles = ("rollout", "learner", "env", "planner_rollout", "planner_learner")
+    for role, wanted in cfg.resources.role_resources.items():
+        if role not in roles:
+            errors.append(f"resources.role_resources: unknown role {role!r}; expected one of {', '.join(roles)}")
+        elif not isinstance(wanted, dict) or not all(isinstance(v, (int, float)) and v > 0 for v in wanted.values()):
+            errors.append(f"resources.role_resources.{role} must map resource names to amounts > 0 (got {wanted!r})")
     if cfg.learner.lora_rank > 0 and cfg.learner.zero_stage == 3:
         errors.append("learner.lora_rank > 0 needs learner.zero_stage <= 2 (ZeRO-3 would partition the base weights "
                       "the adapters are merged into; the adapters' optimizer state is small anyway)")

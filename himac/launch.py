@@ -7,6 +7,7 @@ This module and `himac.trainer` are the only ones in `himac/` that import from `
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,14 @@ from actors.cpu_runtime import engine_env
 from actors.engines import RolloutWorker
 from actors.env_worker import EnvWorker, max_concurrency
 from actors.learner import LearnerWorker
-from actors.placement import actor_options, create_placement_groups, free_port, role_specs
+from actors.placement import actor_options, create_placement_groups, free_port, nodes_of, role_specs
 from actors.weight_sync import NcclSync, ObjectStoreSync
 from envs import ENV_IDS
 from himac.config import HiMACConfig, to_yaml
 from himac.episodes import Answerers, EpisodeRunner, EpisodeSpec, RolloutResult
 from himac.policy import Models, Policy, WeightSync, parity_threshold
+
+LEARNER_PLACEMENT_TIMEOUT_S = 600  # how long rebuilt learners may wait for a node (a replaced one takes minutes)
 
 # The parity probe: a fixed prompt and answer in the agent's own format, the same for every env.
 PROBE_PROMPT, PROBE_RESPONSE = "task: reach the goal\n<action>", "look</action>"
@@ -111,8 +114,29 @@ class Cluster:
         for p in self.models.all():
             for actor in p.learners:
                 ray.kill(actor, no_restart=True)
-            p.learners = self.starter.learners(p.name)
+            p.learners = self._placed_learners(p.name)
             p.weight_sync = self.starter.weight_sync(p.name, p.learners, p.engines)
+
+    def _placed_learners(self, name: str) -> list:
+        """A new learner group that answers. A lost node's bundles wait for a node with their resources (KubeRay
+        replaces the pod); learners placed on a node whose loss Ray has not noticed yet die unstarted and are
+        created again, until LEARNER_PLACEMENT_TIMEOUT_S."""
+        deadline = time.monotonic() + LEARNER_PLACEMENT_TIMEOUT_S
+        while True:
+            learners = self.starter.learners(name)
+            try:
+                ray.get([lw.ready.remote() for lw in learners], timeout=max(1.0, deadline - time.monotonic()))
+                return learners
+            except ray.exceptions.ActorDiedError:
+                for actor in learners:
+                    ray.kill(actor, no_restart=True)
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(2.0)
+            except ray.exceptions.GetTimeoutError:
+                raise RuntimeError(f"the rebuilt {name} learners found no place within {LEARNER_PLACEMENT_TIMEOUT_S} s "
+                                   f"(role {self.starter.models[name][1]}: {self.starter.roles[self.starter.models[name][1]]});"
+                                   f" the cluster has {ray.available_resources()}") from None
 
     def prefix_cache_counts(self) -> tuple[int, int]:
         """(prompt tokens looked up, tokens served from the prefix cache), summed over the engines since their start."""
@@ -162,6 +186,8 @@ def launch(cfg: HiMACConfig, *, learners: bool = True) -> Cluster:
     tok = AutoTokenizer.from_pretrained(cfg.model.path)
     init_ray(cfg)
     pgs = create_placement_groups(cfg)
+    print("[himac] placement (node of each bundle): " + "; ".join(
+        f"{role} -> {', '.join(n[:12] for n in nodes)}" for role, nodes in nodes_of(pgs).items()), flush=True)
     starter = _Starter(cfg, pgs, tok, learners)
     policies = {"executor": starter.policy("executor", cfg.model.path, "learner", "rollout", cfg.trainer.seed)}
     serves = {"planner": "executor", "executor": "executor"}
