@@ -55,6 +55,7 @@ bench: $(STAMP) $(WEBSHOP_DATA)
 	$(BIN)/python bench/envs.py
 	$(BIN)/python bench/rollout.py
 	$(BIN)/python bench/learner_padding.py
+	$(BIN)/python bench/real_model.py
 
 # SmolLM2-135M-Instruct (from a PyPI wheel's GGUF file) as a float32 HF directory, checked
 # against vLLM; the cache the tests' `real_model` fixture reads.

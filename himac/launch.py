@@ -292,4 +292,5 @@ def init_ray(cfg: HiMACConfig) -> None:
         ray.init(address=address, runtime_env=env, log_to_driver=True)
     else:
         os.environ.setdefault("RAY_AUTH_MODE", "disabled")
-        ray.init(runtime_env=env, include_dashboard=False, log_to_driver=True)
+        # "local": a new cluster of our own, never one a `ray start` left on this machine (ray.init() would attach)
+        ray.init(address="local", runtime_env=env, include_dashboard=False, log_to_driver=True)

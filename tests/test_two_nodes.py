@@ -72,6 +72,9 @@ def stop(proc: subprocess.Popen, port: int) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
     subprocess.run(["pkill", "-9", "-f", f"gcs_server_port={port}|127.0.0.1:{port}"], check=False)
+    current = Path("/tmp/ray/ray_current_cluster")  # `ray start --head` left its address for ray.init() to attach to
+    if current.exists() and f":{port}" in current.read_text():
+        current.unlink()
 
 
 @pytest.mark.timeout(1500)
