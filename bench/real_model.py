@@ -168,7 +168,10 @@ def rollout_part(model: str) -> dict[str, dict]:
     return res
 
 
-def iteration_time(model: str, overrides: list[str]) -> float:
+STAGES = ("generate_env", "learn", "sync")
+
+
+def iteration_time(model: str, overrides: list[str]) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as out:
         cmd = [sys.executable, "-m", "himac.cli", "train", "configs/debug/alfworld.yaml", f"model.path={model}",
                f"trainer.output_dir={out}", *ITERATION, *overrides]
@@ -176,16 +179,18 @@ def iteration_time(model: str, overrides: list[str]) -> float:
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
         rows = [json.loads(x) for x in (Path(out) / "metrics.jsonl").read_text().splitlines()]
-        return next(r["timing/iteration"] for r in rows if "timing/iteration" in r)
+        row = next(r for r in rows if "timing/iteration" in r)
+        return {k: row[f"timing/{k}"] for k in ("iteration", *STAGES)}
 
 
 def iteration_part(model: str, fastest: str) -> float:
-    print("\niteration: one real-model ALFWorld iteration (phase A, 4 tasks x 2), seconds")
+    print("\niteration: one real-model ALFWorld iteration (phase A, 4 tasks x 2), seconds\n"
+          f"{'mode':<40}| {'iteration':>9} | " + " | ".join(f"{k:>12}" for k in STAGES))
     base = iteration_time(model, ["model.dtype=float32", "rollout.cpu_runtime=false"])
-    print(f"{'fp32 full, default runtime':<40}| {base:6.1f}", flush=True)
     fast = iteration_time(model, [*LEARNER_MODES[fastest], "rollout.cpu_runtime=true"])
-    print(f"{fastest + ', runtime':<40}| {fast:6.1f} | {base / fast:.2f}x", flush=True)
-    return base / fast
+    for name, t in (("fp32 full, default runtime", base), (f"{fastest}, runtime", fast)):
+        print(f"{name:<40}| {t['iteration']:>9.1f} | " + " | ".join(f"{t[k]:>12.1f}" for k in STAGES), flush=True)
+    return base["iteration"] / fast["iteration"]
 
 
 def main() -> None:

@@ -78,8 +78,8 @@ class RolloutConfig:
     # (policy.PARITY_THRESHOLDS: float32 1e-3, bfloat16 0.5, float16 0.1; why: docs/real-model-speed.md)
     sync_parity_threshold: float | None = None
     kv_cache_gib: float = 1.0  # CPU: vLLM's KV-cache size per engine, GiB (on GPU gpu_memory_utilization rules)
-    # CPU: start the engine processes with vLLM-CPU's runtime (tcmalloc and Intel OpenMP preloaded, OpenMP threads
-    # that sleep between regions; actors/cpu_runtime.py). Libraries that are not installed are skipped.
+    # CPU: start the engine processes with vLLM-CPU's runtime (tcmalloc and Intel OpenMP preloaded;
+    # actors/cpu_runtime.py). Libraries that are not installed are skipped.
     cpu_runtime: bool = True
     restrict_to_admissible: bool = False  # each executor response is one of the turn's admissible actions (tiny models)
 

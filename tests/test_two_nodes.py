@@ -45,8 +45,8 @@ def start_node(args: list[str], log: Path) -> subprocess.Popen:
 
 
 def alive_nodes(address: str) -> list[dict]:
-    code = ("import json, ray; ray.init(address=%r, logging_level='ERROR'); "
-            "print(json.dumps([n['Resources'] for n in ray.nodes() if n['Alive']]))" % address)
+    code = (f"import json, ray; ray.init(address={address!r}, logging_level='ERROR'); "
+            "print(json.dumps([n['Resources'] for n in ray.nodes() if n['Alive']]))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env(), timeout=120)
     return json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else []
 
