@@ -664,15 +664,7 @@ def _value_errors(cfg: HiMACConfig) -> list[str]:
             "rollout.sleep_when_idle needs resources.colocate=true: engines on GPUs of their own have "
             "nothing to free for the learner; set rollout.sleep_when_idle=false"
         )
-    roles = ("rollout", "learner", "env", "planner_rollout", "planner_learner")
-    for role, wanted in cfg.resources.role_resources.items():
-        if role not in roles:
-            errors.append(f"resources.role_resources: unknown role {role!r}; expected one of {', '.join(roles)}")
-        elif not isinstance(wanted, dict) or not all(isinstance(v, (int, float)) and v > 0 for v in wanted.values()):
-            errors.append(f"resources.role_resources.{role} must map resource names to amounts > 0 (got {wanted!r})")
-    if cfg.learner.lora_rank > 0 and cfg.learner.zero_stage == 3:
-        errors.append("learner.lora_rank > 0 needs learner.zero_stage <= 2 (ZeRO-3 would partition the base weights "
-                      "the adapters are merged into; the adapters' optimizer state is small anyway)")
+    errors += _resource_errors(cfg)
     if cfg.env.name in ENV_IDS and task_splits(cfg.env.name) is None:
         for key in ("train_split", "eval_split"):
             if getattr(cfg.env, key) is not None:
@@ -688,6 +680,21 @@ def _value_errors(cfg: HiMACConfig) -> list[str]:
             f"rollout.max_model_len must be >= {' + '.join(parts)} + {MIN_PROMPT_TOKENS} "
             f"(the shortest prompt) = {need} (got {r.max_model_len})"
         )
+    return errors
+
+
+def _resource_errors(cfg: HiMACConfig) -> list[str]:
+    """`resources.role_resources` names roles and positive amounts; LoRA is not merged under ZeRO-3."""
+    errors = []
+    roles = ("rollout", "learner", "env", "planner_rollout", "planner_learner")
+    for role, wanted in cfg.resources.role_resources.items():
+        if role not in roles:
+            errors.append(f"resources.role_resources: unknown role {role!r}; expected one of {', '.join(roles)}")
+        elif not isinstance(wanted, dict) or not all(isinstance(v, (int, float)) and v > 0 for v in wanted.values()):
+            errors.append(f"resources.role_resources.{role} must map resource names to amounts > 0 (got {wanted!r})")
+    if cfg.learner.lora_rank > 0 and cfg.learner.zero_stage == 3:
+        errors.append("learner.lora_rank > 0 needs learner.zero_stage <= 2 (ZeRO-3 would partition the base weights "
+                      "the adapters are merged into; the adapters' optimizer state is small anyway)")
     return errors
 
 

@@ -139,8 +139,14 @@ class Cluster:
                                    f" the cluster has {ray.available_resources()}") from None
 
     def prefix_cache_counts(self) -> tuple[int, int]:
-        """(prompt tokens looked up, tokens served from the prefix cache), summed over the engines since their start."""
-        stats = ray.get([w.prefix_cache_stats.remote() for p in self.models.all() for w in p.engines], timeout=120)
+        """(prompt tokens looked up, tokens served from the prefix cache), summed over the engines since their start.
+        Telemetry only: an engine that is dead or restarting is left out (the rollout then recovers it)."""
+        stats = []
+        for ref in [w.prefix_cache_stats.remote() for p in self.models.all() for w in p.engines]:
+            try:
+                stats.append(ray.get(ref, timeout=120))
+            except (ray.exceptions.RayActorError, ray.exceptions.GetTimeoutError):
+                continue
         return sum(s["queries"] for s in stats), sum(s["hits"] for s in stats)
 
     def _versions(self) -> dict[str, int]:

@@ -519,3 +519,12 @@ def test_a_truncated_data_file_is_refused_before_any_ray_work_naming_key_and_fil
     catalogue.write_bytes(catalogue.read_bytes()[:5000])
     message = refusal(tiny_model, ["env.name=webshop", f"env.kwargs={{data_dir: {tmp_path / 'shop'}}}"])
     assert f"env.kwargs.data_dir: env 'webshop' rejects its arguments: DataFileError: {catalogue}: invalid JSON" in message
+
+
+def test_role_resources_name_known_roles_and_positive_amounts() -> None:
+    assert load_config(None, ["resources.role_resources={learner: {gpu_a100: 1}}"]).resources.role_resources == {
+        "learner": {"gpu_a100": 1}}
+    with pytest.raises(ConfigError, match="resources.role_resources: unknown role 'lerner'"):
+        load_config(None, ["resources.role_resources={lerner: {gpu_a100: 1}}"])
+    with pytest.raises(ConfigError, match=r"resources.role_resources.learner must map resource names to amounts > 0"):
+        load_config(None, ["resources.role_resources={learner: {gpu_a100: 0}}"])
