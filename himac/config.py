@@ -235,6 +235,7 @@ class TrainerConfig:
                                # env without task indices: the tasks of seeds 0..N-1), so that RL also meets
                                # training tasks the warm start never showed
     warm_start_lr: float = 0.0  # behaviour-cloning learning rate (0: learner.lr)
+    warm_start_batch_size: int = 256  # samples per behaviour-cloning step on each learner rank (drawn at random)
     time_limit_min: float = 0  # stop (with a checkpoint) after this many minutes; 0 = none
     checkpoint_every_min: float = 10.0  # also save every N minutes of training; 0 = off
     max_aborted_fraction: float = 0.5  # an iteration whose share of aborted episodes exceeds this is a fault
@@ -593,6 +594,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "trainer.warm_start_episodes": _ge(0),
     "trainer.warm_start_tasks": _ge(0),
     "trainer.warm_start_lr": ((lambda v: 0 <= v <= 1), "in [0, 1] (0 = learner.lr; a larger step diverges)"),
+    "trainer.warm_start_batch_size": _COUNT,
     "trainer.time_limit_min": _ge(0),
     "trainer.checkpoint_every_min": _ge(0, "(0 = off)"),
     "trainer.max_aborted_fraction": ((lambda v: 0 <= v <= 1), "in [0, 1] (a share of an iteration's episodes)"),

@@ -79,11 +79,11 @@ class Policy:
                           timeout=3600)
         return {k: reduce_metric(k, [r[k] for r in results]) for k in results[0]}
 
-    def sft(self, batch: Batch, steps: int, lr: float | None) -> float:
-        """Behaviour cloning; returns the mean final NLL over ranks."""
+    def sft(self, batch: Batch, steps: int, lr: float | None, batch_size: int = 256) -> float:
+        """Behaviour cloning, `steps` steps of `batch_size` samples per rank; returns the mean final NLL over ranks."""
         self._sleep()
-        nll = ray.get([lw.sft.remote(b, steps, lr=lr) for lw, b in zip(self.learners, shard(batch, len(self.learners)))],
-                      timeout=3600)
+        nll = ray.get([lw.sft.remote(b, steps, batch_size=batch_size, lr=lr)
+                       for lw, b in zip(self.learners, shard(batch, len(self.learners)))], timeout=3600)
         return float(np.mean(nll))
 
     def sync(self) -> float:

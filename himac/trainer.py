@@ -232,7 +232,7 @@ class Trainer:
                                f"({sum(r.aborted for r in records)} aborted: {'; '.join(reasons[:3]) or '-'})")
         by_level = {level: [s for s in samples if s.level == level] for level in ("planner", "executor")}
         nll = [cluster.models.policies[name].sft(to_batch(own, cluster.pad_id), cfg.trainer.warm_start_steps,
-                                                 cfg.trainer.warm_start_lr or None)
+                                                 cfg.trainer.warm_start_lr or None, cfg.trainer.warm_start_batch_size)
                for name, own in route(by_level, cluster.models.serves).items()]
         m = self._sync(cluster.models.all())
         for policy in cluster.models.all():  # reusable: model.path=<out>/warm_start/hf_<name> warm_start_steps=0

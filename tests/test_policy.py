@@ -50,6 +50,10 @@ def scripted(ray):
             ray.get(self.log.add.remote(f"learner.update({len(batch)})"))
             return {"actor/loss": 1.0, "actor/ratio_max": 2.0}
 
+        def sft(self, batch, steps, batch_size, lr):
+            ray.get(self.log.add.remote(f"learner.sft({len(batch)}, steps={steps}, batch_size={batch_size}, lr={lr})"))
+            return 0.5
+
     class Sync:
         def __init__(self, log, diff):
             self.log, self.diff = log, diff
@@ -113,3 +117,10 @@ def test_models_hold_each_policy_once_and_say_which_serves_a_level(ray_cluster):
     planner, _, _ = make_policy(ray_cluster, sleep=False)
     separate = Models({"executor": shared, "planner": planner}, {"planner": "planner", "executor": "executor"})
     assert separate.of(("planner",)) == [planner] and separate.all() == [shared, planner]
+
+
+def test_behaviour_cloning_gets_its_steps_batch_size_and_learning_rate(ray_cluster):
+    ray = ray_cluster
+    policy, log, _ = make_policy(ray, sleep=False)
+    assert policy.sft(BATCH, 7, 3e-4, batch_size=16) == 0.5
+    assert ray.get(log.get.remote(), timeout=60) == ["learner.sft(3, steps=7, batch_size=16, lr=0.0003)"]
