@@ -20,8 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-TCMALLOC_GLOBS = ("/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4", "/usr/lib/*/libtcmalloc_minimal.so.4",
-                  "/usr/lib64/libtcmalloc_minimal.so.4")
+TCMALLOC_GLOBS = ("/usr/lib/*/libtcmalloc_minimal.so.4", "/usr/lib64/libtcmalloc_minimal.so.4")
 
 
 def tcmalloc_path() -> str | None:

@@ -144,7 +144,7 @@ class AlgorithmConfig:
     ppo_epochs: int = 1  # passes over one iteration's batch, one optimizer step each
     # Truncated importance sampling against engine/learner mismatch (as verl's and OpenRLHF's): each token's policy
     # loss is multiplied by min(exp(old_logp - rollout_logp), tis_cap), rollout_logp being the engine's log-prob of
-    # the sampled token. 0 = off. The gap itself is logged every iteration (rollout/logp_diff_*) either way.
+    # the sampled token. 0 = off. The gap itself is logged every iteration (rollout/logp_gap_*) either way.
     tis_cap: float = 0.0
 
 

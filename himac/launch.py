@@ -79,8 +79,10 @@ class Cluster:
         """Recreate the env workers and engines Ray will not restart again (restart budget spent, or killed for
         good) as new actors with a fresh budget, in the same placement bundles, at most
         `trainer.max_worker_replacements` per job; new engines then get the current weights. Returns how many."""
-        lost_envs = [i for i, w in enumerate(self.env_workers) if _lost(w)]
-        lost_engines = [(p, i) for p in self.models.all() for i, w in enumerate(p.engines) if _lost(w)]
+        engines = [(p, i) for p in self.models.all() for i in range(len(p.engines))]
+        lost = _lost([*self.env_workers, *(p.engines[i] for p, i in engines)])
+        lost_envs = [i for i in range(len(self.env_workers)) if lost[i]]
+        lost_engines = [e for e, gone in zip(engines, lost[len(self.env_workers):]) if gone]
         n, bound = len(lost_envs) + len(lost_engines), self.cfg.trainer.max_worker_replacements
         if n and self.worker_replacements + n > bound:
             raise RuntimeError(f"{n} worker(s) lost for good and trainer.max_worker_replacements={bound} spent "
@@ -161,15 +163,21 @@ class Cluster:
             remove_placement_group(pg)
 
 
-def _lost(actor: Any) -> bool:
-    """Whether Ray will never run this actor again (dead for good); a restarting or busy one is not lost."""
-    try:
-        ray.get(actor.ready.remote(), timeout=60)
-        return False
-    except ray.exceptions.ActorDiedError:
-        return True
-    except (ray.exceptions.ActorUnavailableError, ray.exceptions.GetTimeoutError):
-        return False
+def _lost(actors: list) -> list[bool]:
+    """For each actor, whether Ray will never run it again (dead for good); a restarting or busy one is not
+    lost. One `ready` call to every actor at once, then a bounded wait for each answer."""
+    refs = [a.ready.remote() for a in actors]
+    deadline = time.monotonic() + 60
+    out = []
+    for ref in refs:
+        try:
+            ray.get(ref, timeout=max(0.1, deadline - time.monotonic()))
+            out.append(False)
+        except ray.exceptions.ActorDiedError:
+            out.append(True)
+        except (ray.exceptions.ActorUnavailableError, ray.exceptions.GetTimeoutError):
+            out.append(False)
+    return out
 
 
 def hit_rate(before: tuple[int, int], after: tuple[int, int]) -> float:
@@ -212,7 +220,7 @@ class _Starter:
 
     def __init__(self, cfg: HiMACConfig, pgs: dict[str, Any], tok: Any, learners: bool) -> None:
         self.cfg, self.pgs, self.tok, self.with_learners = cfg, pgs, tok, learners
-        self.models: dict[str, tuple[str, str]] = {}  # model name -> (checkpoint path, learner role)
+        self.models: dict[str, tuple[str, str, str, int]] = {}  # model name -> (path, learner role, engine role, seed)
         self.sync_groups = 0
         self.roles = role_specs(cfg)
         self.gpu = cfg.resources.gpus_per_node > 0

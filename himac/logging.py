@@ -27,20 +27,10 @@ class MetricsLogger:
         path = self.out / "metrics.jsonl"
         self.history: list[dict[str, Any]] = []
         if resume_after is not None and path.exists():
-            rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-            self.history = [r for r in rows if r.get("iteration", -1) <= resume_after]
-        self.jsonl = open(path, "w")
-        for row in self.history:
-            self.jsonl.write(json.dumps(row, default=float) + "\n")
-        self.jsonl.flush()
+            self.history = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
         self.bar: tqdm | None = None
-        self.tb = self.wandb = self.mlflow = None
-        if cfg.trainer.tensorboard:
-            from torch.utils.tensorboard import SummaryWriter
-
-            # TensorBoard drops its own events from the first redone step on
-            purge = resume_after + 2 if resume_after is not None else None
-            self.tb = SummaryWriter(str(self.out / "tensorboard"), purge_step=purge)
+        self.jsonl = self.tb = self.wandb = self.mlflow = None
+        self._open_files(resume_after)
         if cfg.trainer.wandb_project:
             import wandb
 
@@ -60,18 +50,26 @@ class MetricsLogger:
 
     def rewind(self, iteration: int) -> None:
         """Forget the rows logged after `iteration` (a checkpoint about to be resumed in this job): they are
-        redone, as after a resume, and TensorBoard drops its own events from the first redone step on."""
-        self.history = [r for r in self.history if r.get("iteration", -1) <= iteration]
+        redone, as after a resume."""
         self.jsonl.close()
+        if self.tb is not None:
+            self.tb.close()
+        self._open_files(iteration)
+
+    def _open_files(self, keep_until: int | None) -> None:
+        """(Re)write metrics.jsonl with the history rows up to iteration `keep_until` (all: None) and open
+        TensorBoard, which drops its own events from the first step after it on."""
+        if keep_until is not None:
+            self.history = [r for r in self.history if r.get("iteration", -1) <= keep_until]
         self.jsonl = open(self.out / "metrics.jsonl", "w")
         for row in self.history:
             self.jsonl.write(json.dumps(row, default=float) + "\n")
         self.jsonl.flush()
-        if self.tb is not None:
+        if self.cfg.trainer.tensorboard:
             from torch.utils.tensorboard import SummaryWriter
 
-            self.tb.close()
-            self.tb = SummaryWriter(str(self.out / "tensorboard"), purge_step=iteration + 2)
+            purge = keep_until + 2 if keep_until is not None else None
+            self.tb = SummaryWriter(str(self.out / "tensorboard"), purge_step=purge)
 
     def info(self, msg: str) -> None:
         (self.bar.write if self.bar is not None else print)(msg)
