@@ -31,7 +31,7 @@ class VLLMEngine:
 
     def __init__(self, model_path: str, *, dtype: str, seed: int, max_model_len: int,
                  gpu_memory_utilization: float, tensor_parallel_size: int, enforce_eager: bool,
-                 sleep_mode: bool = False, kv_cache_gib: float = 1.0) -> None:
+                 sleep_mode: bool = False, kv_cache_gib: float = 1.0, kv_block_size: int = 0) -> None:
         import logging
 
         from vllm import LLM
@@ -58,6 +58,7 @@ class VLLMEngine:
             # the CPU KV cache is sized in bytes (VLLM_CPU_KVCACHE_SPACE, if set, still overrides it);
             # on GPU gpu_memory_utilization sizes it
             kv_cache_memory_bytes=None if torch.cuda.is_available() else int(kv_cache_gib * GIB),
+            block_size=kv_block_size or None,
         )
         self.tokenizer = self.llm.get_tokenizer()
 
@@ -250,9 +251,10 @@ class RolloutWorker:
     def __init__(self, model_path: str, backend: str = "vllm", *, dtype: str = "auto", seed: int = 0,
                  max_model_len: int = 2048, gpu_memory_utilization: float = 0.5, tensor_parallel_size: int = 1,
                  enforce_eager: bool = True, sleep_mode: bool = False, num_threads: int | None = None,
-                 kv_cache_gib: float = 1.0) -> None:
+                 kv_cache_gib: float = 1.0, kv_block_size: int = 0) -> None:
         """kv_cache_gib: the vLLM KV cache's size on CPU (GiB of host memory); on GPU the cache
-        takes what `gpu_memory_utilization` leaves, and this is ignored (as it is by HF)."""
+        takes what `gpu_memory_utilization` leaves, and this is ignored (as it is by HF).
+        kv_block_size: tokens per KV block (0: vLLM's default); HF has no block cache and ignores it."""
         if num_threads:
             torch.set_num_threads(num_threads)
         if dtype == "auto":
@@ -268,6 +270,7 @@ class RolloutWorker:
             model_path, dtype=dtype, seed=seed, max_model_len=max_model_len,
             gpu_memory_utilization=gpu_memory_utilization, tensor_parallel_size=tensor_parallel_size,
             enforce_eager=enforce_eager, sleep_mode=sleep_mode, kv_cache_gib=kv_cache_gib,
+            kv_block_size=kv_block_size,
         )
         self.backend = backend
         self.weights_version = 0  # 0 after a (re)start: the weights on disk

@@ -25,13 +25,21 @@ from collections.abc import Iterable, Iterator
 
 import torch
 
-from actors.learner_model import build_policy_model, hf_model, learner_dtype, merged_weights, trainable
+from actors.learner_model import (
+    build_policy_model,
+    deepspeed_config,
+    hf_model,
+    learner_dtype,
+    merged_weights,
+    trainable,
+)
+from actors.weight_sync import NcclSender
 from himac.algorithms import losses
 from himac.config import HiMACConfig
 from himac.protocol import Batch, TokenStats, reduce_metric
 
 
-class LearnerWorker:
+class LearnerWorker(NcclSender):
     def __init__(self, model_path: str, cfg: HiMACConfig, *, rank: int = 0, world_size: int = 1,
                  master_addr: str = "127.0.0.1", master_port: int = 29500, num_threads: int | None = None) -> None:
         import deepspeed
@@ -54,21 +62,7 @@ class LearnerWorker:
         self.needs_ref = ac.kl_coef > 0 or "dgpo" in (ac.planner_loss, ac.executor_loss)
         self.ref = copy.deepcopy(model).eval().requires_grad_(False) if self.needs_ref else None
 
-        ds_config = {
-            "train_micro_batch_size_per_gpu": lc.micro_batch_size,
-            "gradient_accumulation_steps": 1,
-            "managed_gradient_accumulation": False,
-            "gradient_clipping": lc.grad_clip,
-            "zero_optimization": {"stage": lc.zero_stage},
-            # bf16: bf16 weights and compute, fp32 master weights and optimizer state (DeepSpeed's
-            # mixed-precision optimizer wrapper, which also runs on CPU with ZeRO stage 0)
-            "bf16": {"enabled": self.dtype == torch.bfloat16},
-            "zero_allow_untested_optimizer": True,
-            "steps_per_print": 10**9,
-            "wall_clock_breakdown": False,
-        }
-        if lc.offload:
-            ds_config["zero_optimization"]["offload_optimizer"] = {"device": "cpu", "pin_memory": self.cuda}
+        ds_config = deepspeed_config(lc, bf16=self.dtype == torch.bfloat16, cuda=self.cuda)
         params = list(trainable(model))  # frozen blocks and LoRA's base weights get no optimizer state
         if lc.optimizer == "deepspeed_adam":
             ds_config["optimizer"] = {"type": "AdamW", "params": {"lr": lc.lr, "betas": list(lc.betas),
@@ -83,6 +77,7 @@ class LearnerWorker:
             self.ref.to(self.device)
         self.updates = 0  # RL optimizer steps taken
         self.skipped_total = 0  # optimizer steps skipped for a non-finite loss or gradient
+        self._sft_gen: torch.Generator | None = None  # the warm start's mini-batch draws
 
     # -- forward helpers ---------------------------------------------------------------
     def _hidden(self, model, batch: Batch) -> torch.Tensor:
@@ -226,22 +221,47 @@ class LearnerWorker:
         """
         batch = batch.to(self.device)
         t0 = time.perf_counter()
+        # One optimizer step and no reference: the weights that sampled are the ones the loss sees, so the
+        # old log-probs are this step's own forward, detached (ratio 1), and the separate pass is skipped.
+        on_policy = self.ac.ppo_epochs == 1 and not self.needs_ref
         self.engine.module.eval()
-        stats = self._batch_stats(batch, with_dgpo=bool(batch["use_dgpo"].any()))
+        stats = None if on_policy else self._batch_stats(batch, with_dgpo=bool(batch["use_dgpo"].any()))
         t1 = time.perf_counter()
-
         self.engine.module.train()
-        n_total = self._loss_units(stats.mask, batch["weights"])
+        old_logp = torch.zeros(batch["loss_mask"].shape, device=self.device) if on_policy else stats.old_logp
+        per_key, norms, skipped = self._epochs(batch, stats, old_logp)
+        self.skipped_total += skipped
+        t2 = time.perf_counter()
+        # namespaced keys (dgpo/...) keep their name
+        metrics = {(k if "/" in k else f"actor/{k}"): reduce_metric(k, v) for k, v in per_key.items()}
+        if "rollout_logp" in batch:
+            mask = losses.scored_mask(batch["loss_mask"]).float()
+            metrics.update(losses.rollout_gap(old_logp, batch["rollout_logp"], mask, batch["weights"]))
+        metrics["actor/grad_norm"] = sum(norms) / len(norms) if norms else float("nan")
+        metrics["actor/skipped_steps"] = float(skipped)
+        metrics["timing/logprob"] = t1 - t0
+        metrics["timing/update"] = t2 - t1
+        return metrics
+
+    def _epochs(self, batch: Batch, stats: TokenStats | None,
+                old_logp: torch.Tensor) -> tuple[dict[str, list[float]], list[float], int]:
+        """`ppo_epochs` optimizer steps over the micro-batches: (loss metrics, gradient norms, skipped
+        steps). Without `stats` (on-policy) each micro-batch's old log-probs are its own detached
+        forward, written into `old_logp`."""
+        n_total = self._loss_units(losses.scored_mask(batch["loss_mask"]).float(), batch["weights"])
         per_key: dict[str, list[float]] = {}
         norms: list[float] = []
         skipped = 0
         for _ in range(self.ac.ppo_epochs):
             for idx, mb in self._micro_batches(batch):
-                st = stats.select(idx, mb["loss_mask"].shape[1])
-                n_mb = self._loss_units(st.mask, mb["weights"])
+                mask = losses.scored_mask(mb["loss_mask"]).float()
+                n_mb = self._loss_units(mask, mb["weights"])
                 if n_mb == 0:
                     continue
                 logp, ent = self._logp_and_entropy(mb, with_entropy=self.spec.entropy_coef > 0)
+                st = stats.select(idx, mask.shape[1]) if stats is not None else self._on_policy_stats(logp, mb, mask)
+                if stats is None:
+                    old_logp[idx, : mask.shape[1]] = st.old_logp
                 loss, pm = losses.policy_loss(
                     logp, st.old_logp, mb["advantages"], st.mask, self.spec, ref_logp=st.ref_logp,
                     use_dgpo=mb["use_dgpo"], hellinger=st.hellinger, norm_entropy=st.norm_entropy,
@@ -255,17 +275,14 @@ class LearnerWorker:
             else:
                 norms.append(norm)
                 self.updates += 1
-        self.skipped_total += skipped
-        t2 = time.perf_counter()
-        # namespaced keys (dgpo/...) keep their name
-        metrics = {(k if "/" in k else f"actor/{k}"): reduce_metric(k, v) for k, v in per_key.items()}
-        if "rollout_logp" in batch:
-            metrics.update(losses.rollout_gap(stats.old_logp, batch["rollout_logp"], stats.mask, batch["weights"]))
-        metrics["actor/grad_norm"] = sum(norms) / len(norms) if norms else float("nan")
-        metrics["actor/skipped_steps"] = float(skipped)
-        metrics["timing/logprob"] = t1 - t0
-        metrics["timing/update"] = t2 - t1
-        return metrics
+        return per_key, norms, skipped
+
+    def _on_policy_stats(self, logp: torch.Tensor, mb: Batch, mask: torch.Tensor) -> TokenStats:
+        """A micro-batch's statistics when the current weights sampled it: the old log-probs are `logp`."""
+        old = logp.detach()
+        w = (losses.tis_weights(old, mb["rollout_logp"], mask, self.ac.tis_cap)
+             if self.ac.tis_cap > 0 and "rollout_logp" in mb else None)
+        return TokenStats(old, mask, is_weight=w)
 
     def _micro_batches(self, batch: Batch) -> Iterator[tuple[torch.Tensor, Batch]]:
         """(row indices, micro-batch) over rows of similar length, each micro-batch cut to its longest
@@ -293,10 +310,11 @@ class LearnerWorker:
         for g in self.optimizer.param_groups:
             g["lr"] = lr or g["lr"]
         self.engine.module.train()
-        gen = torch.Generator().manual_seed(self.lc.seed + self.rank)
+        if self._sft_gen is None:  # one stream of draws across calls: steps in chunks draw as one call would
+            self._sft_gen = torch.Generator().manual_seed(self.lc.seed + self.rank)
         nll_last = 0.0
         for _ in range(steps):
-            mini = batch.select(torch.randperm(len(batch), generator=gen)[:batch_size])
+            mini = batch.select(torch.randperm(len(batch), generator=self._sft_gen)[:batch_size])
             total = float(losses.scored_mask(mini["loss_mask"]).sum())
             nll_last = 0.0
             for _, mb in self._micro_batches(mini):
@@ -314,6 +332,15 @@ class LearnerWorker:
         if self.ref is not None:  # the warm-started policy is the reference for KL / DGPO
             self.ref.load_state_dict(self.engine.module.state_dict())
         return nll_last
+
+    @torch.no_grad()
+    def nll(self, batch: Batch) -> tuple[float, float]:
+        """(summed NLL, scored tokens) of a batch's responses: the warm start's validation loss."""
+        total, count = 0.0, 0.0
+        for _, mb in self._micro_batches(batch.to(self.device)):
+            m = losses.scored_mask(mb["loss_mask"]).float()
+            total, count = total - float((self._logp_and_entropy(mb, with_entropy=False)[0] * m).sum()), count + float(m.sum())
+        return total, count
 
     def _full_parameters(self) -> Iterator[tuple[str, torch.Tensor]]:
         """(name, whole parameter) pairs; under ZeRO-3 each is gathered while it is yielded."""
@@ -368,29 +395,3 @@ class LearnerWorker:
         if self.rank == 0:
             hf_model(self.engine.module).save_pretrained(path, state_dict=self.export_weights(),
                                                           safe_serialization=True)
-
-    # -- GPU weight sync (NCCL) -----------------------------------------------------------
-    def free_address(self) -> tuple[str, int]:
-        import ray
-
-        from actors.placement import free_port
-
-        return ray.util.get_node_ip_address(), free_port()
-
-    def join_sync_group(self, name: str, addr: str, port: int, rank: int, world: int) -> None:
-        from actors.weight_sync import init_group
-
-        init_group(name, addr, port, rank, world, self.device)
-
-    def weight_specs(self) -> list[tuple[str, str, tuple[int, ...]]]:
-        return [(n, str(t.dtype).removeprefix("torch."), tuple(t.shape)) for n, t in self.export_weights().items()]
-
-    def broadcast_weights(self, name: str) -> int:
-        from actors.weight_sync import get_group
-
-        group = get_group(name)
-        weights = self.export_weights()
-        for t in weights.values():
-            group.broadcast(t.to(self.device), src=0)
-        torch.cuda.synchronize()
-        return len(weights)

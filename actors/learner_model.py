@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from typing import Any
 
 import torch
 
@@ -103,3 +104,23 @@ def merged_weights(model: torch.nn.Module) -> dict[str, torch.Tensor]:
 
 def trainable(model: torch.nn.Module) -> Iterator[torch.nn.Parameter]:
     return (p for p in model.parameters() if p.requires_grad)
+
+
+def deepspeed_config(lc: Any, *, bf16: bool, cuda: bool) -> dict[str, Any]:
+    """The learner's DeepSpeed config: one micro-batch per step call (accumulation is the caller's)."""
+    ds = {
+        "train_micro_batch_size_per_gpu": lc.micro_batch_size,
+        "gradient_accumulation_steps": 1,
+        "managed_gradient_accumulation": False,
+        "gradient_clipping": lc.grad_clip,
+        "zero_optimization": {"stage": lc.zero_stage},
+        # bf16: bf16 weights and compute, fp32 master weights and optimizer state (DeepSpeed's
+        # mixed-precision optimizer wrapper, which also runs on CPU with ZeRO stage 0)
+        "bf16": {"enabled": bf16},
+        "zero_allow_untested_optimizer": True,
+        "steps_per_print": 10**9,
+        "wall_clock_breakdown": False,
+    }
+    if lc.offload:
+        ds["zero_optimization"]["offload_optimizer"] = {"device": "cpu", "pin_memory": cuda}
+    return ds

@@ -39,6 +39,30 @@ def get_group(name: str):
     return _GROUPS[name]
 
 
+class NcclSender:
+    """The learner's side of the GPU sync (a LearnerWorker mixin): its rank 0 joins the group and
+    broadcasts `export_weights()` tensor by tensor."""
+
+    def free_address(self) -> tuple[str, int]:
+        from actors.placement import free_port
+
+        return ray.util.get_node_ip_address(), free_port()
+
+    def join_sync_group(self, name: str, addr: str, port: int, rank: int, world: int) -> None:
+        init_group(name, addr, port, rank, world, self.device)
+
+    def weight_specs(self) -> list[tuple[str, str, tuple[int, ...]]]:
+        return [(n, str(t.dtype).removeprefix("torch."), tuple(t.shape)) for n, t in self.export_weights().items()]
+
+    def broadcast_weights(self, name: str) -> int:
+        group = get_group(name)
+        weights = self.export_weights()
+        for t in weights.values():
+            group.broadcast(t.to(self.device), src=0)
+        torch.cuda.synchronize()
+        return len(weights)
+
+
 class ObjectStoreSync:
     """One `ray.put` of the learner's weights; every rollout worker loads the same object."""
 

@@ -37,7 +37,8 @@ MAY_DIFFER = {("trainer", "iterations"), ("trainer", "resume"), ("trainer", "eva
               ("trainer", "checkpoint_every"), ("trainer", "keep_checkpoints"),
               ("trainer", "checkpoint_every_min"), ("trainer", "max_aborted_fraction"), ("trainer", "max_skipped_steps"),
               ("trainer", "log_episodes"), ("trainer", "log_train_episodes"), ("trainer", "max_recoveries"),
-              ("trainer", "max_worker_replacements"), ("rollout", "cpu_runtime"), ("rollout", "kv_cache_gib")}
+              ("trainer", "max_worker_replacements"), ("rollout", "cpu_runtime"), ("rollout", "kv_cache_gib"),
+              ("rollout", "kv_block_size")}
 
 
 MANIFEST = "MANIFEST.json"

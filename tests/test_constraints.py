@@ -24,7 +24,7 @@ def test_trie_allows_exactly_the_continuations():
         ActionTrie([])
 
 
-@pytest.mark.parametrize("style", ["compact", "verbose"])
+@pytest.mark.parametrize("style", ["compact", "verbose", "chat"])
 @pytest.mark.parametrize("use_sub_done", [False, True])
 def test_every_choice_parses_back_to_its_action(style, use_sub_done):
     choices = response_choices(ALFWORLD, "put an apple in the fridge", style=style, use_sub_done=use_sub_done)

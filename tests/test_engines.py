@@ -159,7 +159,8 @@ def vllm_actor(ray_cluster, tiny_model):
     from actors.engines import RolloutWorker
 
     actor = ray_cluster.remote(RolloutWorker).options(num_cpus=0.5).remote(
-        tiny_model, "vllm", dtype="float32", gpu_memory_utilization=0.05, max_model_len=512, kv_cache_gib=0.25)
+        tiny_model, "vllm", dtype="float32", gpu_memory_utilization=0.05, max_model_len=512, kv_cache_gib=0.25,
+        kv_block_size=32)
 
     def count_generate_calls(worker) -> None:  # runs inside the actor: wraps llm.generate with a counter
         llm = worker.engine.llm
@@ -213,7 +214,7 @@ def test_vllm_samples_a_mixed_batch_in_one_engine_call(ray_cluster, vllm_actor, 
 @pytest.mark.timeout(600)
 def test_vllm_reports_prefix_cache_counters_and_its_kv_cache_size(ray_cluster, vllm_actor):
     """A prompt sent twice: the second lookup counts its tokens as queries and serves its full
-    KV blocks (128 tokens on CPU) from the cache, all but the last token's block."""
+    KV blocks (rollout.kv_block_size=32 tokens) from the cache, all but the last token's block."""
     ray = ray_cluster
     cache = ray.get(vllm_actor.__ray_call__.remote(lambda w: w.engine.llm.llm_engine.vllm_config.cache_config),
                     timeout=60)
@@ -226,3 +227,4 @@ def test_vllm_reports_prefix_cache_counters_and_its_kv_cache_size(ray_cluster, v
     assert second["queries"] - first["queries"] == len(long_prompt)
     assert second["hits"] - first["hits"] == 2 * cache.block_size
     assert cache.kv_cache_memory_bytes == int(0.25 * (1 << 30))  # kv_cache_gib=0.25
+    assert cache.block_size == 32  # kv_block_size=32 (vLLM's CPU default is 128)

@@ -189,3 +189,36 @@ def test_update_gradient_does_not_depend_on_micro_batching(learner_and_tok, monk
     assert set(grads[0]) == set(grads[1]) and grads[0]
     for name in grads[0]:
         torch.testing.assert_close(grads[0][name], grads[1][name], atol=1e-6, rtol=1e-4, msg=name)
+
+
+@pytest.mark.timeout(300)
+def test_one_step_on_policy_update_skips_the_old_logprob_pass_with_the_same_gradient(learner_and_tok, monkeypatch):
+    """ppo_epochs=1 without a reference: the old log-probs are the step's own detached forward. The
+    gradient and the engine-gap metric equal those of the separate old-log-prob pass."""
+    lw, _ = learner_and_tok
+    gen = torch.Generator().manual_seed(1)
+    samples = [TrainSample(torch.randint(5, 200, (n,), generator=gen).tolist(),
+                           torch.randint(5, 200, (2,), generator=gen).tolist(), float(i % 3 - 1) + 0.5, "executor",
+                           rollout_logp=[-1.0, -2.0]) for i, n in enumerate([4, 9, 6])]
+    grads: list[dict[str, torch.Tensor]] = []
+
+    def record_and_drop() -> float:
+        grads.append({n: p.grad.detach().clone() for n, p in lw.engine.module.named_parameters() if p.grad is not None})
+        lw.engine.zero_grad()
+        return 1.0
+
+    monkeypatch.setattr(lw, "_step", record_and_drop)
+    monkeypatch.setattr(lw.ac, "ppo_epochs", 1)
+    calls = []
+    two_pass = lw._batch_stats
+    monkeypatch.setattr(lw, "_batch_stats", lambda *a, **k: calls.append(1) or two_pass(*a, **k))
+    fast = lw.update(to_batch(samples, 0))
+    assert not calls and fast["timing/logprob"] < 0.05  # no separate pass
+    monkeypatch.setattr(lw, "needs_ref", True)  # forces the two-pass path (the reference itself is unused here)
+    monkeypatch.setattr(lw, "ref", lw.engine.module)
+    slow = lw.update(to_batch(samples, 0))
+    assert calls
+    for name in grads[0]:
+        torch.testing.assert_close(grads[0][name], grads[1][name], atol=1e-6, rtol=1e-4, msg=name)
+    assert fast["rollout/logp_gap_mean"] == pytest.approx(slow["rollout/logp_gap_mean"], rel=1e-5)
+    assert fast["actor/ratio_mean"] == pytest.approx(1.0)

@@ -165,3 +165,16 @@ def test_time_plot_stacks_parts_and_what_they_leave_over():
     assert "generate_env" not in st and "learn" not in st
     totals = [sum(v[i] for v in st.values()) for i in range(2)]
     assert totals == [4 + 3 + 1, 6 + 5 + 1]  # generate_env + learn + sync: the stacked parts add up to them
+
+
+def test_warm_start_progress_is_a_table_and_a_plot(tmp_path):
+    progress = [{"iteration": -1, "phase": "warm_start_progress", "warm_start/step": s, "warm_start/train_nll": t,
+                 "warm_start/val_nll": v, **({"warm_start/valid_action_ratio": r, "warm_start/success_rate": w}
+                                              if r is not None else {})}
+                for s, t, v, r, w in ((50, 0.9, 1.1, 0.42, 0.05), (100, 0.5, 0.7, None, None))]
+    run = _run(tmp_path, ROWS[:1] + progress + ROWS[1:])
+    md = report(run).read_text()
+    assert "| 50 | 0.900 | 1.100 | 0.420 | 0.050 |" in md
+    assert "| 100 | 0.500 | 0.700 | n/a | n/a |" in md
+    assert _png_size(run / "report" / "warm_start.png")[0] > 300
+    assert "(warm_start.png)" in md

@@ -3,6 +3,9 @@
 * ``verbose``: chat messages for instruction-tuned LLMs, rendered with the tokenizer's
   chat template. The model writes whole tagged answers (`<think>…</think><action>…</action>`,
   `<plan><subgoal>…</subgoal>…</plan>`).
+* ``chat``: short chat messages for small pretrained chat models (the compact prompts' content
+  in the tokenizer's chat template, no reasoning asked for); the answers are verbose's tagged
+  answers without `<think>` (`<action>…</action>`, `<sub_done><action>…</action>`, the plan).
 * ``compact``: plain text for tiny models, no chat template and (by default) no history
   or admissible list; the prompt ends with the opening tag, so the model only writes the
   content and the closing tag. The runtime prepends `response_prefix(role, style)` to the
@@ -23,11 +26,11 @@ from himac.agent.parsing import ACTION_CLOSE, ACTION_OPEN, PLAN_CLOSE, PLAN_OPEN
 Message = dict[str, str]
 Prompt = str | list[Message]
 
-STYLES = ("verbose", "compact")
+STYLES = ("verbose", "chat", "compact")
 ROLES = ("planner", "executor")
 
 # (history_length, show_admissible) when the caller leaves them unset.
-STYLE_DEFAULTS = {"verbose": (2, True), "compact": (0, False)}
+STYLE_DEFAULTS = {"verbose": (2, True), "chat": (0, True), "compact": (0, False)}
 
 # ---- templates ------------------------------------------------------------------------
 
@@ -68,6 +71,14 @@ COMPACT_EXECUTOR = "goal: {subgoal}\n{history}{admissible}{observation}\n" + ACT
 COMPACT_HISTORY_STEP = "{observation}\n" + ACTION_OPEN + "{action}" + ACTION_CLOSE + "\n"
 COMPACT_ADMISSIBLE = "actions: {actions}\n"
 
+CHAT_PLANNER_ROLE = "You plan subgoals for a text agent."
+CHAT_PLANNER = ("Task: {task}\n{observation}\n"
+                "Answer with at most {max_subgoals} subgoals as <plan><subgoal>...</subgoal></plan>.")
+CHAT_EXECUTOR_ROLE = "You act in a text environment."
+CHAT_EXECUTOR = "Task: {task}\n{subgoal}{history}{admissible}{observation}\nAnswer with one action as <action>...</action>.{sub_done}"
+CHAT_SUBGOAL = "Subgoal: {subgoal}\n"
+CHAT_SUB_DONE = f" Write {SUB_DONE} before <action> if it completes the subgoal."
+
 RESPONSE_PREFIX = {"compact": {"planner": PLAN_OPEN + SUBGOAL_OPEN, "executor": ACTION_OPEN}}
 
 
@@ -86,6 +97,9 @@ def planner_prompt(task: str, observation: str, *, style: str = "verbose", max_s
     _check("planner", style)
     if style == "compact":
         return COMPACT_PLANNER.format(task=task, observation=observation)
+    if style == "chat":
+        user = CHAT_PLANNER.format(task=task, observation=observation, max_subgoals=max_subgoals)
+        return [{"role": "system", "content": CHAT_PLANNER_ROLE}, {"role": "user", "content": user}]
     user = PLANNER_USER.format(task=task, observation=observation, max_subgoals=max_subgoals)
     return [{"role": "system", "content": PLANNER_ROLE}, {"role": "user", "content": user}]
 
@@ -119,13 +133,16 @@ def executor_prompt(
     shown = list(history)[-length:] if length > 0 else []
     list_actions = (default_admissible if show_admissible is None else show_admissible) and bool(admissible)
 
-    if style == "compact":
-        return COMPACT_EXECUTOR.format(
-            subgoal=plan[active],
-            history="".join(COMPACT_HISTORY_STEP.format(observation=o, action=a) for o, a in shown),
-            admissible=COMPACT_ADMISSIBLE.format(actions=", ".join(admissible)) if list_actions else "",
-            observation=observation,
-        )
+    if style in ("compact", "chat"):
+        history = "".join(COMPACT_HISTORY_STEP.format(observation=o, action=a) for o, a in shown)
+        actions = COMPACT_ADMISSIBLE.format(actions=", ".join(admissible)) if list_actions else ""
+        if style == "compact":
+            return COMPACT_EXECUTOR.format(subgoal=plan[active], history=history, admissible=actions,
+                                           observation=observation)
+        user = CHAT_EXECUTOR.format(task=task, subgoal=CHAT_SUBGOAL.format(subgoal=plan[active]) if subgoals else "",
+                                    history=history, admissible=actions, observation=observation,
+                                    sub_done=CHAT_SUB_DONE if use_sub_done else "")
+        return [{"role": "system", "content": CHAT_EXECUTOR_ROLE}, {"role": "user", "content": user}]
     lines = [f"{i + 1}. {g}{ACTIVE_MARK if i == active else ''}" for i, g in enumerate(plan)]
     steps = "".join(HISTORY_STEP.format(observation=o, action=a) for o, a in shown)
     user = EXECUTOR_USER.format(
