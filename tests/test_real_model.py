@@ -231,3 +231,28 @@ def test_one_iteration_in_bf16_with_lora_on_the_real_model(real_model, ray_clust
     assert 0 < it["rollout/logp_gap_mean"] < 0.2 and it["rollout/logp_gap_max"] < 2.0
     states = list((latest_checkpoint(tmp_path) / "learner_executor").rglob("*model_states.pt"))
     assert states, "no DeepSpeed state in the checkpoint"
+
+
+@pytest.mark.timeout(1200)
+def test_a_short_warm_start_teaches_the_real_model_the_action_format(real_model, ray_cluster, tmp_path):
+    """configs/real/sokoban.yaml through the real stack (Ray, vLLM, DeepSpeed, bf16, frozen lower blocks):
+    zero-shot the chat model writes no valid action; 30 behaviour-cloning steps of 16 expert turns
+    later its greedy free-text answers on held-out rooms are valid at least half the time, and the
+    held-out validation NLL fell."""
+    from himac.config import load_config
+    from himac.trainer import Trainer
+
+    cfg = load_config("configs/real/sokoban.yaml", [
+        f"model.path={real_model}", f"trainer.output_dir={tmp_path}", "trainer.iterations=0",
+        "trainer.warm_start_steps=30", "trainer.warm_start_episodes=64", "trainer.warm_start_val_episodes=8",
+        "trainer.warm_start_eval_every=15", "trainer.warm_start_eval_tasks=0", "trainer.eval_tasks=16",
+        "env.max_steps=5", "env.envs_per_worker=16", "rollout.kv_cache_gib=0.5"])
+    Trainer(cfg).train()
+    rows = [json.loads(x) for x in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    init, after = (next(r for r in rows if r.get("phase") == p) for p in ("init", "eval"))
+    progress = [r for r in rows if r.get("phase") == "warm_start_progress"]
+    assert init["eval/valid_action_ratio"] <= 0.1
+    assert after["eval/valid_action_ratio"] >= 0.5, after
+    assert [r["warm_start/step"] for r in progress] == [15, 30]
+    assert progress[-1]["warm_start/val_nll"] < progress[0]["warm_start/val_nll"]
+    assert (tmp_path / "warm_start" / "hf_executor" / "config.json").is_file()

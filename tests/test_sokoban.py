@@ -11,7 +11,7 @@ import pytest
 import envs  # registers himac/Sokoban-v0
 from envs.sokoban.env import SokobanEnv
 from envs.sokoban.generate import generate_room
-from envs.sokoban.room import ACTIONS, Room, render_rgb
+from envs.sokoban.room import ACTIONS, Room, render_grid, render_rgb
 from envs.sokoban.solver import solve
 from envs.sokoban.xsb import parse_xsb, to_xsb
 
@@ -239,6 +239,15 @@ def test_rgb_array_and_xsb_observation():
     for a, b in [(floor, wall), (floor, player), (floor, box), (floor, target), (box, target)]:
         assert not np.array_equal(a, b)
     assert render_rgb(env.room, tile=4).shape == (20, 20, 3)
+
+
+def test_grid_positions_observation_names_player_box_and_target_cells():
+    env, text = load(CORNER, obs_format="grid_positions")
+    lines = text.split("\n")
+    assert "\n".join(lines[:5]) == render_grid(env.room)
+    assert lines[5:] == ["player: row 2, column 2", "box: row 3, column 3", "target: row 4, column 4"]
+    play(env, env.expert_plan()[0][1])  # solved: the box stands on the target
+    assert env.room.solved() and env._observe().endswith("box: none off a target\ntarget: none free")
 
 
 def test_xsb_round_trip_ragged_and_exterior():

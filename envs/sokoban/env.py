@@ -15,7 +15,7 @@ import numpy as np
 
 from envs.base import DataFileError, TextEnv
 from envs.sokoban.generate import generate_room
-from envs.sokoban.room import ACTIONS, Room, render_grid, render_rgb
+from envs.sokoban.room import ACTIONS, Room, render_grid, render_grid_positions, render_rgb
 from envs.sokoban.solver import plan_subgoals, solve
 from envs.sokoban.xsb import parse_xsb, to_xsb
 from envs.subgoals import ExpertPlan
@@ -25,7 +25,7 @@ STEP_PENALTY = -0.1
 BOX_ON_TARGET_REWARD = 1.0
 BOX_OFF_TARGET_PENALTY = -1.0
 FINISHED_REWARD = 10.0
-OBS_FORMATS = {"grid": render_grid, "xsb": to_xsb}
+OBS_FORMATS = {"grid": render_grid, "grid_positions": render_grid_positions, "xsb": to_xsb}
 LAYOUT_SOURCE = "Sokoban reset option 'layout'"  # names the layout in DataFileError messages
 
 
@@ -33,7 +33,8 @@ class SokobanEnv(TextEnv):
     """Generated rooms (seeded) or XSB levels via `reset(options={"layout": xsb})`.
 
     Observations are the room as text: `obs_format="grid"` uses # _ O X √ P S (wall, floor,
-    target, box, box on target, player, player on target); `"xsb"` the XSB symbols.
+    target, box, box on target, player, player on target); `"grid_positions"` adds the player's,
+    the free boxes' and the free targets' rows and columns; `"xsb"` the XSB symbols.
     `min_pulls`/`max_pulls` switch generation to a curriculum of rooms whose boxes are
     exactly k pushes from solved, k in [min_pulls, max_pulls] (see generate.py).
     """

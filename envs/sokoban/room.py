@@ -95,6 +95,18 @@ def render_grid(room: Room) -> str:
     return "\n".join("".join(row) for row in GRID_SYMBOLS[room.codes()])
 
 
+def render_grid_positions(room: Room) -> str:
+    """The grid, then where the player, the boxes and the targets are, 1-based as the grid's rows
+    and columns (the subgoals' "row 3, column 2"): a language model compares numbers more easily
+    than it finds symbols in a 2-D picture."""
+    def cells(mask: np.ndarray) -> str:
+        return "; ".join(f"row {r + 1}, column {c + 1}" for r, c in zip(*np.nonzero(mask)))
+
+    player = f"row {room.player[0] + 1}, column {room.player[1] + 1}"
+    return (f"{render_grid(room)}\nplayer: {player}\nbox: {cells(room.boxes & ~room.targets) or 'none off a target'}\n"
+            f"target: {cells(room.targets & ~room.boxes) or 'none free'}")
+
+
 _COLOURS = {
     "wall": (70, 70, 70),
     "floor": (225, 215, 190),
