@@ -94,6 +94,8 @@ def test_nonfinite_loss_with_finite_gradient_skips_the_step(learner_and_tok, mon
     lw, tok = learner_and_tok
     stats = lw._token_stats
     monkeypatch.setattr(lw, "spec", dataclasses.replace(lw.spec, kl_coef=0.1, kl_kind="k1"))
+    monkeypatch.setattr(lw, "needs_ref", True)  # a KL term needs the reference pass (the policy stands in for it)
+    monkeypatch.setattr(lw, "ref", lw.engine.module)
     monkeypatch.setattr(lw, "_token_stats", lambda b, **kw: {**stats(b, **kw),
                                                              "ref_logp": torch.full(b["loss_mask"].shape, math.nan)})
     before = _weights(lw)
