@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
 
 def evaluate(cluster: Cluster, sampler: TaskSampler, tag: str = "eval", tasks: int | None = None) -> dict[str, float]:
-    """Held-out tasks (the first `tasks`, default `trainer.eval_tasks`), one episode each, at the evaluation temperature (0: greedy); the first
-    `trainer.log_episodes` episodes are written to `<output_dir>/episodes/<tag>.jsonl`."""
+    """The first `tasks` held-out tasks (default `trainer.eval_tasks`), one episode each, at the
+    evaluation temperature (0: greedy); the first `trainer.log_episodes` episodes are written to
+    `<output_dir>/episodes/<tag>.jsonl`."""
     cfg = cluster.cfg
     t0 = time.perf_counter()
     s = Sampling(cfg.rollout.eval_temperature)
