@@ -318,11 +318,10 @@ class LearnerWorker(NcclSender):
             total = float(losses.scored_mask(mini["loss_mask"]).sum())
             nll_last = 0.0
             for _, mb in self._micro_batches(mini):
-                m = losses.scored_mask(mb["loss_mask"]).float()
-                if m.sum() == 0:
+                summed, tokens = self._summed_nll(mb)
+                if tokens == 0:
                     continue
-                logp, _ = self._logp_and_entropy(mb, with_entropy=False)
-                nll = -(logp * m).sum() / total
+                nll = summed / total
                 self._backward(nll)
                 nll_last += float(nll.detach())
             if self._step() is None:
@@ -333,14 +332,17 @@ class LearnerWorker(NcclSender):
             self.ref.load_state_dict(self.engine.module.state_dict())
         return nll_last
 
+    def _summed_nll(self, mb: Batch) -> tuple[torch.Tensor, float]:
+        """(NLL summed over a micro-batch's scored response tokens, with grad; how many tokens)."""
+        m = losses.scored_mask(mb["loss_mask"]).float()
+        logp, _ = self._logp_and_entropy(mb, with_entropy=False)
+        return -(logp * m).sum(), float(m.sum())
+
     @torch.no_grad()
     def nll(self, batch: Batch) -> tuple[float, float]:
         """(summed NLL, scored tokens) of a batch's responses: the warm start's validation loss."""
-        total, count = 0.0, 0.0
-        for _, mb in self._micro_batches(batch.to(self.device)):
-            m = losses.scored_mask(mb["loss_mask"]).float()
-            total, count = total - float((self._logp_and_entropy(mb, with_entropy=False)[0] * m).sum()), count + float(m.sum())
-        return total, count
+        parts = [self._summed_nll(mb) for _, mb in self._micro_batches(batch.to(self.device))]
+        return sum(float(s) for s, _ in parts), sum(n for _, n in parts)
 
     def _full_parameters(self) -> Iterator[tuple[str, torch.Tensor]]:
         """(name, whole parameter) pairs; under ZeRO-3 each is gathered while it is yielded."""

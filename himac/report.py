@@ -40,8 +40,8 @@ def report(run_dir: str | Path) -> Path:
         plots.append(("Training rollouts", plot_train(iters, out / "train.png")))
     if iters:
         plots.append(("Time per stage", plot_timing(iters, out / "timing.png")))
-    if warm_start_rows(rows):
-        plots.append(("Warm start", plot_warm_start(warm_start_rows(rows), out / "warm_start.png")))
+    if progress := warm_start_rows(rows):
+        plots.append(("Warm start", plot_warm_start(progress, out / "warm_start.png")))
 
     md = [f"# HiMAC-RL run report: {run.resolve().name}", "", *_header(run, rows, iters, skipped), ""]
     md += _eval_section(evals) + _warm_start_section(rows) + _task_type_section(evals, types)

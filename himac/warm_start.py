@@ -161,7 +161,8 @@ def run_warm_start(cluster: Cluster, sampler: TaskSampler, out: Path,
             m = evaluate(cluster, sampler, f"warm_start_{done:05d}", tasks=tc.warm_start_eval_tasks)
             row.update({k.replace("eval/", "warm_start/"): m[k] for k in ("eval/success_rate", "eval/valid_action_ratio")})
         log(row)
-    m = {"sync/logprob_max_abs_diff": cluster.sync(cluster.models.all())}
+    t_sync = time.perf_counter()
+    m = {"sync/logprob_max_abs_diff": cluster.sync(cluster.models.all()), "timing/sync": time.perf_counter() - t_sync}
     for policy in cluster.models.all():  # reusable: model.path=<out>/warm_start/hf_<name> warm_start_steps=0
         policy.export(out / "warm_start" / f"hf_{policy.name}", cluster.tok)
     return {"warm_start/nll": nll, "warm_start/samples": len(samples), "warm_start/episodes": len(records),
