@@ -318,10 +318,9 @@ class LearnerWorker(NcclSender):
             total = float(losses.scored_mask(mini["loss_mask"]).sum())
             nll_last = 0.0
             for _, mb in self._micro_batches(mini):
-                summed, tokens = self._summed_nll(mb)
-                if tokens == 0:
+                if not losses.scored_mask(mb["loss_mask"]).any():  # every position forced: nothing to learn
                     continue
-                nll = summed / total
+                nll = self._summed_nll(mb)[0] / total
                 self._backward(nll)
                 nll_last += float(nll.detach())
             if self._step() is None:

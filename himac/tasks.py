@@ -59,12 +59,17 @@ class TaskSampler:
             tasks = [t for w in range(-(-n // wave)) for t in self.train(-1 - w, wave)][:n]
         else:
             tasks = [Task(f"warm:{k}", k, {"task_index": k}, self.train_split) for k in (i % first for i in range(n))]
-        return [tasks[i:i + wave] for i in range(0, n, wave)]
+        return waves(tasks, wave)
 
     def held_out(self, n: int) -> list[Task]:
         """The first n tasks of the eval split in its fixed order (distinct while the split has
         that many; without splits: rooms from seeds no training task uses)."""
         return [Task(f"eval:{i}", EVAL_SEED_OFFSET + i, {"task_index": i}, self.eval_split) for i in range(n)]
+
+
+def waves(tasks: list[Task], size: int) -> list[list[Task]]:
+    """`tasks` in consecutive waves of at most `size` (as many episodes as the env slots play at once)."""
+    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 
 
 def splits_of(env_name: str, train_split: str | None, eval_split: str | None) -> tuple[str | None, str | None]:

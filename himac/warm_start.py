@@ -34,7 +34,7 @@ from himac.evaluate import evaluate
 from himac.protocol import GenRequest, GenResult
 from himac.records import EpisodeRecord
 from himac.samples import TrainSample, route, sft_samples, to_batch
-from himac.tasks import Task, TaskSampler
+from himac.tasks import Task, TaskSampler, waves
 
 if TYPE_CHECKING:
     from himac.launch import Cluster
@@ -144,7 +144,7 @@ def run_warm_start(cluster: Cluster, sampler: TaskSampler, out: Path,
         raise RuntimeError(f"warm start: no expert sample from {len(records)} episodes "
                            f"({sum(r.aborted for r in records)} aborted: {'; '.join(reasons[:3]) or '-'})")
     held_out = sampler.held_out(tc.warm_start_val_episodes)
-    val = _by_policy(cluster, play_experts(cluster, [held_out[i:i + wave] for i in range(0, len(held_out), wave)])[1])
+    val = _by_policy(cluster, play_experts(cluster, waves(held_out, wave))[1])
     train = {name: to_batch(own, cluster.pad_id) for name, own in _by_policy(cluster, samples).items()}
     chunk, done, nll = tc.warm_start_eval_every or tc.warm_start_steps, 0, float("nan")
     while done < tc.warm_start_steps:

@@ -92,6 +92,11 @@ def _check(role: str | None, style: str) -> None:
         raise ValueError(f"unknown role {role!r}; expected one of {ROLES}")
 
 
+def _messages(system: str, user: str) -> Prompt:
+    """A chat prompt: the role's system line, then the turn's text as the user message."""
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
 def planner_prompt(task: str, observation: str, *, style: str = "verbose", max_subgoals: int = 6) -> Prompt:
     """The planner's prompt: task and first observation; it answers a blueprint of ≤ K subgoals."""
     _check("planner", style)
@@ -99,9 +104,9 @@ def planner_prompt(task: str, observation: str, *, style: str = "verbose", max_s
         return COMPACT_PLANNER.format(task=task, observation=observation)
     if style == "chat":
         user = CHAT_PLANNER.format(task=task, observation=observation, max_subgoals=max_subgoals)
-        return [{"role": "system", "content": CHAT_PLANNER_ROLE}, {"role": "user", "content": user}]
+        return _messages(CHAT_PLANNER_ROLE, user)
     user = PLANNER_USER.format(task=task, observation=observation, max_subgoals=max_subgoals)
-    return [{"role": "system", "content": PLANNER_ROLE}, {"role": "user", "content": user}]
+    return _messages(PLANNER_ROLE, user)
 
 
 def executor_prompt(
@@ -142,7 +147,7 @@ def executor_prompt(
         user = CHAT_EXECUTOR.format(task=task, subgoal=CHAT_SUBGOAL.format(subgoal=plan[active]) if subgoals else "",
                                     history=history, admissible=actions, observation=observation,
                                     sub_done=CHAT_SUB_DONE if use_sub_done else "")
-        return [{"role": "system", "content": CHAT_EXECUTOR_ROLE}, {"role": "user", "content": user}]
+        return _messages(CHAT_EXECUTOR_ROLE, user)
     lines = [f"{i + 1}. {g}{ACTIVE_MARK if i == active else ''}" for i, g in enumerate(plan)]
     steps = "".join(HISTORY_STEP.format(observation=o, action=a) for o, a in shown)
     user = EXECUTOR_USER.format(
@@ -154,7 +159,7 @@ def executor_prompt(
         admissible=ADMISSIBLE_HEADER + "".join(f"- {a}\n" for a in admissible) if list_actions else "",
         sub_done=EXECUTOR_SUB_DONE if use_sub_done else "",
     )
-    return [{"role": "system", "content": EXECUTOR_ROLE}, {"role": "user", "content": user}]
+    return _messages(EXECUTOR_ROLE, user)
 
 
 def render_prompt(prompt: Prompt, tokenizer: Any) -> str:
