@@ -244,7 +244,8 @@ def test_a_short_warm_start_teaches_the_real_model_the_action_format(real_model,
 
     cfg = load_config("configs/real/sokoban.yaml", [
         f"model.path={real_model}", f"trainer.output_dir={tmp_path}", "trainer.iterations=1", "trainer.batch_tasks=2",
-        "trainer.warm_start_steps=30", "trainer.warm_start_episodes=64", "trainer.warm_start_val_episodes=8",
+        "trainer.warm_start_steps=30", "trainer.warm_start_batch_size=16", "trainer.warm_start_lr=5e-5",
+        "trainer.warm_start_episodes=64", "trainer.warm_start_val_episodes=8",
         "trainer.warm_start_eval_every=15", "trainer.warm_start_eval_tasks=0", "trainer.eval_tasks=16",
         "env.max_steps=5", "env.envs_per_worker=16", "rollout.kv_cache_gib=0.5"])
     Trainer(cfg).train()
