@@ -39,7 +39,9 @@ HOW_TO_GET_DATA = (
     "json_2.1.2_tw-pddl.zip into $ALFWORLD_DATA, or put them there and run `alfworld-download`, "
     "which uses zips already present (its last step, the MRCNN detector download, is not needed "
     "for the text games). `python -m envs.alfworld.generate --out DIR` writes the small "
-    "hand-authored games shipped with this package."
+    "hand-authored games shipped with this package; add `--random N_TRAIN N_EVAL --seed 0` for "
+    "procedural games (`make alfworld-data`: data/alfworld; configs/real/alfworld.yaml reads "
+    "data/alfworld-100, made with `--random 120 100`)."
 )
 
 
