@@ -3,7 +3,8 @@
 Per update it (1) recomputes the rollout policy's log-probs ("old"), the frozen reference
 model's log-probs and, for DGPO samples, the per-token Hellinger deviation and entropy —
 in chunks over tokens, never a full [batch, length, vocab] tensor for both models — then
-(2) runs PPO epochs over micro-batches. Gradient accumulation is caller-owned: one
+(2) runs PPO epochs over micro-batches. With one PPO epoch and no DGPO sample, (1) is folded
+into (2): the old log-probs are the loss's own forward, the reference's are taken per micro-batch. Gradient accumulation is caller-owned: one
 optimizer step per epoch whatever the (variable) number of samples.
 
 Batch tensors (all [B, L] unless noted; token t of `input_ids` is scored by logits t-1):
@@ -21,16 +22,18 @@ import copy
 import math
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import torch
 
 from actors.learner_model import (
     build_policy_model,
     deepspeed_config,
+    full_parameters,
     hf_model,
     learner_dtype,
     merged_weights,
+    refuse_nonfinite,
     trainable,
 )
 from actors.weight_sync import NcclSender
@@ -75,8 +78,7 @@ class LearnerWorker(NcclSender):
         self.device = self.engine.device
         if self.ref is not None:
             self.ref.to(self.device)
-        self.updates = 0  # RL optimizer steps taken
-        self.skipped_total = 0  # optimizer steps skipped for a non-finite loss or gradient
+        self.updates, self.skipped_total = 0, 0  # RL optimizer steps taken / skipped (non-finite loss or gradient)
         self._sft_gen: torch.Generator | None = None  # the warm start's mini-batch draws
 
     # -- forward helpers ---------------------------------------------------------------
@@ -221,9 +223,7 @@ class LearnerWorker(NcclSender):
         """
         batch = batch.to(self.device)
         t0 = time.perf_counter()
-        # One optimizer step and no reference: the weights that sampled are the ones the loss sees, so the
-        # old log-probs are this step's own forward, detached (ratio 1), and the separate pass is skipped.
-        on_policy = self.ac.ppo_epochs == 1 and not self.needs_ref
+        on_policy = self._on_policy(batch)
         self.engine.module.eval()
         stats = None if on_policy else self._batch_stats(batch, with_dgpo=bool(batch["use_dgpo"].any()))
         t1 = time.perf_counter()
@@ -277,12 +277,25 @@ class LearnerWorker(NcclSender):
                 self.updates += 1
         return per_key, norms, skipped
 
+    def _on_policy(self, batch: Batch) -> bool:
+        """One step, no DGPO sample: the sampling weights are the loss's, so the old log-probs are its own
+        forward, detached (DGPO's Hellinger and entropy need a separate pass over the policy's distribution)."""
+        return self.ac.ppo_epochs == 1 and not bool(batch["use_dgpo"].any())
+
     def _on_policy_stats(self, logp: torch.Tensor, mb: Batch, mask: torch.Tensor) -> TokenStats:
         """A micro-batch's statistics when the current weights sampled it: the old log-probs are `logp`."""
         old = logp.detach()
         w = (losses.tis_weights(old, mb["rollout_logp"], mask, self.ac.tis_cap)
              if self.ac.tis_cap > 0 and "rollout_logp" in mb else None)
-        return TokenStats(old, mask, is_weight=w)
+        return TokenStats(old, mask, self._ref_logp(mb) if self.needs_ref else None, is_weight=w)
+
+    @torch.no_grad()
+    def _ref_logp(self, batch: Batch) -> torch.Tensor:
+        """The reference model's log-probs of the response tokens [B, L] (0 where not scored)."""
+        rows, cols = losses.scored_mask(batch["loss_mask"]).nonzero(as_tuple=True)
+        hid = self._hidden(self.ref, batch)[rows, cols - 1]
+        lp = losses.token_logprobs(self._logits(self.ref, hid, batch, rows, cols), batch["input_ids"][rows, cols])
+        return torch.zeros(batch["loss_mask"].shape, device=self.device).index_put((rows, cols), lp)
 
     def _micro_batches(self, batch: Batch) -> Iterator[tuple[torch.Tensor, Batch]]:
         """(row indices, micro-batch) over rows of similar length, each micro-batch cut to its longest
@@ -318,9 +331,10 @@ class LearnerWorker(NcclSender):
             total = float(losses.scored_mask(mini["loss_mask"]).sum())
             nll_last = 0.0
             for _, mb in self._micro_batches(mini):
-                if not losses.scored_mask(mb["loss_mask"]).any():  # every position forced: nothing to learn
+                m = losses.scored_mask(mb["loss_mask"]).float()
+                if not m.any():  # every position forced: nothing to learn
                     continue
-                nll = self._summed_nll(mb)[0] / total
+                nll = self._summed_nll(mb, m)[0] / total
                 self._backward(nll)
                 nll_last += float(nll.detach())
             if self._step() is None:
@@ -331,9 +345,10 @@ class LearnerWorker(NcclSender):
             self.ref.load_state_dict(self.engine.module.state_dict())
         return nll_last
 
-    def _summed_nll(self, mb: Batch) -> tuple[torch.Tensor, float]:
-        """(NLL summed over a micro-batch's scored response tokens, with grad; how many tokens)."""
-        m = losses.scored_mask(mb["loss_mask"]).float()
+    def _summed_nll(self, mb: Batch, m: torch.Tensor | None = None) -> tuple[torch.Tensor, float]:
+        """(NLL summed over a micro-batch's scored response tokens, with grad; how many tokens).
+        `m`: the micro-batch's scored mask, if the caller has it already."""
+        m = losses.scored_mask(mb["loss_mask"]).float() if m is None else m
         logp, _ = self._logp_and_entropy(mb, with_entropy=False)
         return -(logp * m).sum(), float(m.sum())
 
@@ -343,41 +358,20 @@ class LearnerWorker(NcclSender):
         parts = [self._summed_nll(mb) for _, mb in self._micro_batches(batch.to(self.device))]
         return sum(float(s) for s, _ in parts), sum(n for _, n in parts)
 
-    def _full_parameters(self) -> Iterator[tuple[str, torch.Tensor]]:
-        """(name, whole parameter) pairs; under ZeRO-3 each is gathered while it is yielded."""
-        model = self.engine.module
-        if self.lc.zero_stage != 3:
-            yield from model.named_parameters()
-            return
-        import deepspeed
-
-        for name, p in model.named_parameters():
-            with deepspeed.zero.GatheredParameters([p]):
-                yield name, p
-
-    @staticmethod
-    def _refuse_nonfinite(named: Iterable[tuple[str, torch.Tensor]], action: str) -> None:
-        """Raise RuntimeError naming the non-finite weights, if there are any."""
-        counts = ((name, int((~torch.isfinite(t.detach())).sum())) for name, t in named)
-        bad = {name: n for name, n in counts if n}
-        if bad:
-            shown = ", ".join(f"{name} ({n})" for name, n in list(bad.items())[:5])
-            raise RuntimeError(f"refusing to {action}: {sum(bad.values())} non-finite value(s) in {len(bad)} "
-                               f"parameter tensor(s): {shown}{', ...' if len(bad) > 5 else ''}")
-
     def export_weights(self) -> dict[str, torch.Tensor]:
         """Full (gathered) weights on CPU, in Hugging Face checkpoint names, LoRA merged; refuses non-finite weights."""
         if self.lc.zero_stage == 3:
-            out = {name: p.detach().cpu().clone() for name, p in self._full_parameters()}
+            named = full_parameters(self.engine.module, self.lc.zero_stage)
+            out = {name: p.detach().cpu().clone() for name, p in named}
         else:
             out = merged_weights(self.engine.module)
-        self._refuse_nonfinite(out.items(), "export the weights")
+        refuse_nonfinite(out.items(), "export the weights")
         return out
 
     # -- checkpoints --------------------------------------------------------------------
     def save(self, path: str) -> None:
         """DeepSpeed checkpoint (weights, optimizer, update count) and the reference; refuses non-finite weights."""
-        self._refuse_nonfinite(self._full_parameters(), f"write a checkpoint to {path}")
+        refuse_nonfinite(full_parameters(self.engine.module, self.lc.zero_stage), f"write a checkpoint to {path}")
         self.engine.save_checkpoint(path, tag="learner", client_state={"updates": self.updates})
         if self.ref is not None and self.rank == 0:
             torch.save(self.ref.state_dict(), os.path.join(path, "reference.pt"))

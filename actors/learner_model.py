@@ -15,7 +15,7 @@ What trains, by config (`learner.*`):
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import torch
@@ -124,3 +124,25 @@ def deepspeed_config(lc: Any, *, bf16: bool, cuda: bool) -> dict[str, Any]:
     if lc.offload:
         ds["zero_optimization"]["offload_optimizer"] = {"device": "cpu", "pin_memory": cuda}
     return ds
+
+
+def refuse_nonfinite(named: Iterable[tuple[str, torch.Tensor]], action: str) -> None:
+    """Raise RuntimeError naming the non-finite weights, if there are any."""
+    counts = ((name, int((~torch.isfinite(t.detach())).sum())) for name, t in named)
+    bad = {name: n for name, n in counts if n}
+    if bad:
+        shown = ", ".join(f"{name} ({n})" for name, n in list(bad.items())[:5])
+        raise RuntimeError(f"refusing to {action}: {sum(bad.values())} non-finite value(s) in {len(bad)} "
+                           f"parameter tensor(s): {shown}{', ...' if len(bad) > 5 else ''}")
+
+
+def full_parameters(model: torch.nn.Module, zero_stage: int) -> Iterator[tuple[str, torch.Tensor]]:
+    """(name, whole parameter) pairs; under ZeRO-3 each is gathered while it is yielded."""
+    if zero_stage != 3:
+        yield from model.named_parameters()
+        return
+    import deepspeed
+
+    for name, p in model.named_parameters():
+        with deepspeed.zero.GatheredParameters([p]):
+            yield name, p

@@ -92,12 +92,10 @@ def test_nan_loss_skips_the_step_and_the_next_step_is_clean(learner_and_tok):
 def test_nonfinite_loss_with_finite_gradient_skips_the_step(learner_and_tok, monkeypatch):
     """A NaN reference log-prob makes the k1 KL term NaN while its gradient (1 per token) stays finite."""
     lw, tok = learner_and_tok
-    stats = lw._token_stats
     monkeypatch.setattr(lw, "spec", dataclasses.replace(lw.spec, kl_coef=0.1, kl_kind="k1"))
-    monkeypatch.setattr(lw, "needs_ref", True)  # a KL term needs the reference pass (the policy stands in for it)
+    monkeypatch.setattr(lw, "needs_ref", True)  # a KL term needs the reference (the policy stands in for it)
     monkeypatch.setattr(lw, "ref", lw.engine.module)
-    monkeypatch.setattr(lw, "_token_stats", lambda b, **kw: {**stats(b, **kw),
-                                                             "ref_logp": torch.full(b["loss_mask"].shape, math.nan)})
+    monkeypatch.setattr(lw, "_ref_logp", lambda b: torch.full(b["loss_mask"].shape, math.nan))  # one-step path
     before = _weights(lw)
     m = lw.update(_action_batch(tok, [1.0, -1.0]))
     assert math.isnan(m["actor/kl"]) and m["actor/skipped_steps"] == 1
@@ -216,11 +214,51 @@ def test_one_step_on_policy_update_skips_the_old_logprob_pass_with_the_same_grad
     monkeypatch.setattr(lw, "_batch_stats", lambda *a, **k: calls.append(1) or two_pass(*a, **k))
     fast = lw.update(to_batch(samples, 0))
     assert not calls and fast["timing/logprob"] < 0.05  # no separate pass
-    monkeypatch.setattr(lw, "needs_ref", True)  # forces the two-pass path (the reference itself is unused here)
-    monkeypatch.setattr(lw, "ref", lw.engine.module)
+    monkeypatch.setattr(lw, "_on_policy", lambda batch: False)  # the two-pass path
     slow = lw.update(to_batch(samples, 0))
     assert calls
     for name in grads[0]:
         torch.testing.assert_close(grads[0][name], grads[1][name], atol=1e-6, rtol=1e-4, msg=name)
     assert fast["rollout/logp_gap_mean"] == pytest.approx(slow["rollout/logp_gap_mean"], rel=1e-5)
     assert fast["actor/ratio_mean"] == pytest.approx(1.0)
+
+
+@pytest.mark.timeout(300)
+def test_one_step_update_with_a_kl_reference_equals_the_two_pass_update(learner_and_tok, monkeypatch):
+    """With a KL reference and one PPO epoch the old log-probs still come from the loss's forward and
+    the reference's log-probs are taken per micro-batch: the gradient and the KL equal the two-pass
+    update's, and the KL is not 0 (the reference differs from the policy)."""
+    import copy
+
+    lw, _ = learner_and_tok
+    ref = copy.deepcopy(lw.engine.module).eval().requires_grad_(False)
+    with torch.no_grad():
+        for p in ref.parameters():
+            p.add_(0.05 * torch.randn_like(p))
+    monkeypatch.setattr(lw, "needs_ref", True)
+    monkeypatch.setattr(lw, "ref", ref)
+    monkeypatch.setattr(lw, "spec", dataclasses.replace(lw.spec, kl_coef=0.5))
+    monkeypatch.setattr(lw.ac, "ppo_epochs", 1)
+    gen = torch.Generator().manual_seed(2)
+    samples = [TrainSample(torch.randint(5, 200, (n,), generator=gen).tolist(),
+                           torch.randint(5, 200, (3,), generator=gen).tolist(), float(i % 3 - 1), "executor")
+               for i, n in enumerate([5, 8, 7])]
+    grads: list[dict[str, torch.Tensor]] = []
+
+    def record_and_drop() -> float:
+        grads.append({n: p.grad.detach().clone() for n, p in lw.engine.module.named_parameters() if p.grad is not None})
+        lw.engine.zero_grad()
+        return 1.0
+
+    monkeypatch.setattr(lw, "_step", record_and_drop)
+    calls = []
+    two_pass = lw._batch_stats
+    monkeypatch.setattr(lw, "_batch_stats", lambda *a, **k: calls.append(1) or two_pass(*a, **k))
+    fast = lw.update(to_batch(samples, 0))
+    assert not calls
+    monkeypatch.setattr(lw, "_on_policy", lambda batch: False)
+    slow = lw.update(to_batch(samples, 0))
+    assert calls
+    assert fast["actor/kl"] > 1e-4 and fast["actor/kl"] == pytest.approx(slow["actor/kl"], rel=1e-4)
+    for name in grads[0]:
+        torch.testing.assert_close(grads[0][name], grads[1][name], atol=1e-6, rtol=1e-4, msg=name)
