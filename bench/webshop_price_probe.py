@@ -10,6 +10,12 @@ whose first result is over the limit, "click item 1" scores 0 and reading prices
 way up.
 
     python bench/webshop_price_probe.py runs/debug-webshop/warm_start/hf_executor --steps 600
+
+A chat model warm-started on chat prompts (configs/real/webshop.yaml) is probed in its own prompt,
+the chat executor turn up to "<sub_done><action>click[item ", in bf16 autocast with its bottom blocks frozen:
+
+    python bench/webshop_price_probe.py runs/real-webshop/warm_start/hf_executor --prompt-style chat \
+        --bf16 --freeze-layers 20 --steps 150 --batch 16 --lr 1e-4 --eval-every 50
 """
 
 from __future__ import annotations
@@ -28,12 +34,23 @@ import torch  # noqa: E402
 from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: E402
 
 from envs.webshop.env import WebShopEnv  # noqa: E402
-from himac.agent.prompts import COMPACT_EXECUTOR  # noqa: E402
+from himac.agent.prompts import COMPACT_EXECUTOR, executor_prompt, render_prompt  # noqa: E402
 
 CLICK = "click[item "
+SUBGOAL = "open the best match"  # the oracle's blueprint's subgoal for the results page
 
 
-def results_pages(data_dir: str, split: str, n: int) -> list[tuple[str, int, bool]]:
+def page_prompt(env: WebShopEnv, style: str, tokenizer) -> str:
+    """The executor's prompt on the current results page, up to the rank it clicks."""
+    if style == "compact":
+        return COMPACT_EXECUTOR.format(subgoal=SUBGOAL, history="", admissible="", observation=env.page.text) + CLICK
+    prompt = executor_prompt(env.goal.instruction, ["search for the product", SUBGOAL], 1, [], env.page.text,
+                             env.admissible_actions(), style="chat")
+    return render_prompt(prompt, tokenizer) + "<sub_done><action>" + CLICK
+
+
+def results_pages(data_dir: str, split: str, n: int, style: str = "compact",
+                  tokenizer=None) -> list[tuple[str, int, bool]]:
     """(executor prompt up to "click[item ", oracle rank 1-9, first result over the price limit)
     for the first `n` goals of `split` whose oracle opens one of a page's first nine results."""
     env = WebShopEnv(data_dir=data_dir, split=split, product_refs="rank")
@@ -46,9 +63,7 @@ def results_pages(data_dir: str, split: str, n: int) -> list[tuple[str, int, boo
         if not 1 <= rank <= 9:
             continue
         over = env.shop.catalogue.prices[env.state.shown[0]] > env.goal.price_upper
-        prompt = COMPACT_EXECUTOR.format(subgoal="open the best match", history="", admissible="",
-                                         observation=env.page.text)
-        pages.append((prompt + CLICK, rank, over))
+        pages.append((page_prompt(env, style, tokenizer), rank, over))
     return pages
 
 
@@ -62,18 +77,25 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=3e-4)
     ap.add_argument("--eval-every", type=int, default=100)
+    ap.add_argument("--prompt-style", choices=["compact", "chat"], default="compact")
+    ap.add_argument("--bf16", action="store_true", help="bf16 autocast (fp32 weights and AdamW state)")
+    ap.add_argument("--freeze-layers", type=int, default=0, help="bottom blocks (and embeddings) not trained")
     args = ap.parse_args()
     torch.manual_seed(0)
     rng = random.Random(0)
     tok = AutoTokenizer.from_pretrained(args.model)
     model = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32)
+    if args.freeze_layers:
+        model.get_input_embeddings().requires_grad_(False)
+        for block in model.model.layers[:args.freeze_layers]:
+            block.requires_grad_(False)
     digits = torch.tensor([tok.convert_tokens_to_ids(str(k)) for k in range(1, 10)])
 
     def encode(pages):
-        return [(tok(p).input_ids, rank, over) for p, rank, over in pages]
+        return [(tok(p, add_special_tokens=False).input_ids, rank, over) for p, rank, over in pages]
 
-    train = encode(results_pages(args.data_dir, "train", args.train_goals))
-    test = encode(results_pages(args.data_dir, "test", args.test_goals))
+    train = encode(results_pages(args.data_dir, "train", args.train_goals, args.prompt_style, tok))
+    test = encode(results_pages(args.data_dir, "test", args.test_goals, args.prompt_style, tok))
     over_pages, first_pages = [r for r in train if r[2]], [r for r in train if not r[2]]
     print(f"train pages {len(train)} ({len(over_pages)} with the first result over the limit), test {len(test)}")
 
@@ -83,8 +105,10 @@ def main() -> None:
         mask = torch.zeros(len(rows), width, dtype=torch.long)
         for i, (row, *_) in enumerate(rows):
             ids[i, :len(row)], mask[i, :len(row)] = torch.tensor(row), 1
-        logits = model(ids, attention_mask=mask).logits[torch.arange(len(rows)), mask.sum(1) - 1]
-        return logits[:, digits]
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            hidden = model.model(ids, attention_mask=mask).last_hidden_state[torch.arange(len(rows)), mask.sum(1) - 1]
+        logits = model.lm_head(hidden.float())
+        return logits[:, digits].float()
 
     @torch.no_grad()
     def accuracy() -> str:
@@ -99,7 +123,7 @@ def main() -> None:
                 f"under it {statistics.fmean(hits[False]):.3f} (n={len(hits[False])})")
 
     print(f"step 0: held-out accuracy: {accuracy()}", flush=True)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr)
     start = time.time()
     for step in range(1, args.steps + 1):
         rows = rng.sample(over_pages, args.batch // 2) + rng.sample(first_pages, args.batch - args.batch // 2)
