@@ -89,6 +89,19 @@ def test_blocked_push_changes_nothing(layout):
     assert not terminated and info["action_valid"]
 
 
+def test_admissible_moving_lists_only_the_moves_that_change_the_state():
+    env, start = load("######\n#@$#.#\n#    #\n######", admissible="moving")  # wall above and left, box blocked
+    _, info = env.reset(options={"layout": "######\n#@$#.#\n#    #\n######"})
+    assert info["admissible_actions"] == ["down"]
+    assert env.step("right")[0] == start  # still accepted: nothing moves
+    text, _, _, _, info = env.step("down")
+    assert info["admissible_actions"] == ["up", "right"]
+    env, _ = load("#####\n# $@#\n#  .#\n#####", admissible="moving")  # a box that can move on: pushable
+    assert env.admissible_actions() == ["down", "left"]
+    with pytest.raises(ValueError, match="admissible"):
+        SokobanEnv(admissible="legal")
+
+
 def test_box_onto_and_off_target():
     env, _ = load("########\n#@$. . #\n#    $ #\n########")
     assert play(env, ["right", "right", "right"]) == pytest.approx([0.9, -1.1, 0.9])

@@ -37,6 +37,8 @@ class SokobanEnv(TextEnv):
     the free boxes' and the free targets' rows and columns; `"xsb"` the XSB symbols.
     `min_pulls`/`max_pulls` switch generation to a curriculum of rooms whose boxes are
     exactly k pushes from solved, k in [min_pulls, max_pulls] (see generate.py).
+    `admissible="moving"` lists only the moves that change the state (not into a wall or a box
+    that cannot move on); the default "all" lists the four. Any of the four is still accepted.
     """
 
     # Pure Python state: EnvWorker steps it on threads. No task splits: every room comes from its
@@ -52,11 +54,14 @@ class SokobanEnv(TextEnv):
         min_pulls: int = 1,
         max_pulls: int | None = None,
         obs_format: str = "grid",
+        admissible: str = "all",
         render_mode: str | None = None,
     ) -> None:
         super().__init__(max_steps=max_steps, render_mode=render_mode)
         if obs_format not in OBS_FORMATS:
             raise ValueError(f"obs_format must be one of {sorted(OBS_FORMATS)}, got {obs_format!r}")
+        if admissible not in ("all", "moving"):
+            raise ValueError(f"admissible must be 'all' or 'moving', got {admissible!r}")
         if render_mode not in (None, "ansi", "rgb_array"):
             raise ValueError(f"render_mode must be None, 'ansi' or 'rgb_array', got {render_mode!r}")
         if len(dim_room) != 2 or min(dim_room) < 3:
@@ -71,6 +76,7 @@ class SokobanEnv(TextEnv):
         self.min_pulls = int(min_pulls)
         self.max_pulls = None if max_pulls is None else int(max_pulls)
         self.obs_format = obs_format
+        self.admissible = admissible
         self.room: Room | None = None
         self._plans: dict[tuple, tuple[str, ...] | None] = {}
 
@@ -117,6 +123,8 @@ class SokobanEnv(TextEnv):
         return self._observe(), reward, won, {"won": won, "boxes_on_target": on}
 
     def admissible_actions(self) -> list[str]:
+        if self.admissible == "moving":
+            return [a for a in ACTIONS if self.room.can_move(a)]
         return list(ACTIONS)
 
     def expert_action(self) -> str | None:

@@ -57,19 +57,26 @@ class Room:
         """A hashable snapshot of the mutable state (player and boxes)."""
         return self.player, self.boxes.tobytes()
 
-    def move(self, action: str) -> bool:
-        """Apply one of ACTIONS; return whether the state changed (False when blocked)."""
+    def can_move(self, action: str) -> bool:
+        """Whether one of ACTIONS would change the state (False: a wall, or a box that cannot move on)."""
         dr, dc = ACTIONS[action]
         r, c = self.player
         to = (r + dr, c + dc)
         if self.walls[to]:
             return False
+        behind = (r + 2 * dr, c + 2 * dc)
+        return not (self.boxes[to] and (self.walls[behind] or self.boxes[behind]))
+
+    def move(self, action: str) -> bool:
+        """Apply one of ACTIONS; return whether the state changed (False when blocked)."""
+        if not self.can_move(action):
+            return False
+        dr, dc = ACTIONS[action]
+        r, c = self.player
+        to = (r + dr, c + dc)
         if self.boxes[to]:
-            behind = (r + 2 * dr, c + 2 * dc)
-            if self.walls[behind] or self.boxes[behind]:
-                return False
             self.boxes[to] = False
-            self.boxes[behind] = True
+            self.boxes[(r + 2 * dr, c + 2 * dc)] = True
         self.player = to
         return True
 
