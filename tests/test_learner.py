@@ -191,6 +191,24 @@ def test_update_gradient_does_not_depend_on_micro_batching(learner_and_tok, monk
         torch.testing.assert_close(grads[0][name], grads[1][name], atol=1e-6, rtol=1e-4, msg=name)
 
 
+def _record_steps_and_passes(lw, monkeypatch) -> tuple[list[dict[str, torch.Tensor]], list[int]]:
+    """One PPO epoch; each optimizer step records the gradient and drops it (weights untouched), and
+    each separate old-log-prob pass (`_batch_stats`) is counted."""
+    grads: list[dict[str, torch.Tensor]] = []
+    calls: list[int] = []
+
+    def record_and_drop() -> float:
+        grads.append({n: p.grad.detach().clone() for n, p in lw.engine.module.named_parameters() if p.grad is not None})
+        lw.engine.zero_grad()
+        return 1.0
+
+    monkeypatch.setattr(lw, "_step", record_and_drop)
+    monkeypatch.setattr(lw.ac, "ppo_epochs", 1)
+    two_pass = lw._batch_stats
+    monkeypatch.setattr(lw, "_batch_stats", lambda *a, **k: calls.append(1) or two_pass(*a, **k))
+    return grads, calls
+
+
 @pytest.mark.timeout(300)
 def test_one_step_on_policy_update_skips_the_old_logprob_pass_with_the_same_gradient(learner_and_tok, monkeypatch):
     """ppo_epochs=1 without a reference: the old log-probs are the step's own detached forward. The
@@ -200,18 +218,7 @@ def test_one_step_on_policy_update_skips_the_old_logprob_pass_with_the_same_grad
     samples = [TrainSample(torch.randint(5, 200, (n,), generator=gen).tolist(),
                            torch.randint(5, 200, (2,), generator=gen).tolist(), float(i % 3 - 1) + 0.5, "executor",
                            rollout_logp=[-1.0, -2.0]) for i, n in enumerate([4, 9, 6])]
-    grads: list[dict[str, torch.Tensor]] = []
-
-    def record_and_drop() -> float:
-        grads.append({n: p.grad.detach().clone() for n, p in lw.engine.module.named_parameters() if p.grad is not None})
-        lw.engine.zero_grad()
-        return 1.0
-
-    monkeypatch.setattr(lw, "_step", record_and_drop)
-    monkeypatch.setattr(lw.ac, "ppo_epochs", 1)
-    calls = []
-    two_pass = lw._batch_stats
-    monkeypatch.setattr(lw, "_batch_stats", lambda *a, **k: calls.append(1) or two_pass(*a, **k))
+    grads, calls = _record_steps_and_passes(lw, monkeypatch)
     fast = lw.update(to_batch(samples, 0))
     assert not calls and fast["timing/logprob"] < 0.05  # no separate pass
     monkeypatch.setattr(lw, "_on_policy", lambda batch: False)  # the two-pass path
@@ -238,22 +245,11 @@ def test_one_step_update_with_a_kl_reference_equals_the_two_pass_update(learner_
     monkeypatch.setattr(lw, "needs_ref", True)
     monkeypatch.setattr(lw, "ref", ref)
     monkeypatch.setattr(lw, "spec", dataclasses.replace(lw.spec, kl_coef=0.5))
-    monkeypatch.setattr(lw.ac, "ppo_epochs", 1)
     gen = torch.Generator().manual_seed(2)
     samples = [TrainSample(torch.randint(5, 200, (n,), generator=gen).tolist(),
                            torch.randint(5, 200, (3,), generator=gen).tolist(), float(i % 3 - 1), "executor")
                for i, n in enumerate([5, 8, 7])]
-    grads: list[dict[str, torch.Tensor]] = []
-
-    def record_and_drop() -> float:
-        grads.append({n: p.grad.detach().clone() for n, p in lw.engine.module.named_parameters() if p.grad is not None})
-        lw.engine.zero_grad()
-        return 1.0
-
-    monkeypatch.setattr(lw, "_step", record_and_drop)
-    calls = []
-    two_pass = lw._batch_stats
-    monkeypatch.setattr(lw, "_batch_stats", lambda *a, **k: calls.append(1) or two_pass(*a, **k))
+    grads, calls = _record_steps_and_passes(lw, monkeypatch)
     fast = lw.update(to_batch(samples, 0))
     assert not calls
     monkeypatch.setattr(lw, "_on_policy", lambda batch: False)
