@@ -4,8 +4,9 @@ Per update it (1) recomputes the rollout policy's log-probs ("old"), the frozen 
 model's log-probs and, for DGPO samples, the per-token Hellinger deviation and entropy —
 in chunks over tokens, never a full [batch, length, vocab] tensor for both models — then
 (2) runs PPO epochs over micro-batches. With one PPO epoch and no DGPO sample, (1) is folded
-into (2): the old log-probs are the loss's own forward, the reference's are taken per micro-batch. Gradient accumulation is caller-owned: one
-optimizer step per epoch whatever the (variable) number of samples.
+into (2): the old log-probs are the loss's own forward, the reference's are taken per
+micro-batch. Gradient accumulation is caller-owned: one optimizer step per epoch whatever the
+(variable) number of samples.
 
 Batch tensors (all [B, L] unless noted; token t of `input_ids` is scored by logits t-1):
   input_ids, attention_mask, loss_mask (1 on response tokens that get gradient),
@@ -153,14 +154,16 @@ class LearnerWorker(NcclSender):
         return TokenStats(full["old_logp"], mask, full.get("ref_logp"), full.get("hellinger"),
                           full.get("norm_entropy"), is_weight)
 
-    def _logp_and_entropy(self, batch: Batch, with_entropy: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Log-probs of the taken response tokens [B, L] (with grad) and, if asked, their entropy [B, L].
+    def _logp_and_entropy(self, batch: Batch, with_entropy: bool,
+                          model: torch.nn.Module | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Log-probs of the taken response tokens [B, L] (with grad) and, if asked, their entropy [B, L],
+        under the policy (or `model`, e.g. the reference).
 
         The lm_head runs only at positions that predict a response token: for agent turns the
         response is a few tokens after a long prompt, so this skips almost all of the
         [B, L, V] logits a full forward would build.
         """
-        model = self.engine.module
+        model = self.engine.module if model is None else model
         rows, cols = losses.scored_mask(batch["loss_mask"]).nonzero(as_tuple=True)
         hid = self._hidden(model, batch)[rows, cols - 1]  # [N, H]
         logits = self._logits(model, hid, batch, rows, cols)  # [N, V]
@@ -292,10 +295,7 @@ class LearnerWorker(NcclSender):
     @torch.no_grad()
     def _ref_logp(self, batch: Batch) -> torch.Tensor:
         """The reference model's log-probs of the response tokens [B, L] (0 where not scored)."""
-        rows, cols = losses.scored_mask(batch["loss_mask"]).nonzero(as_tuple=True)
-        hid = self._hidden(self.ref, batch)[rows, cols - 1]
-        lp = losses.token_logprobs(self._logits(self.ref, hid, batch, rows, cols), batch["input_ids"][rows, cols])
-        return torch.zeros(batch["loss_mask"].shape, device=self.device).index_put((rows, cols), lp)
+        return self._logp_and_entropy(batch, with_entropy=False, model=self.ref)[0]
 
     def _micro_batches(self, batch: Batch) -> Iterator[tuple[torch.Tensor, Batch]]:
         """(row indices, micro-batch) over rows of similar length, each micro-batch cut to its longest

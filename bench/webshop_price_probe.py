@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: E402
 
+from actors.learner_model import decoder_blocks  # noqa: E402
 from envs.webshop.env import WebShopEnv  # noqa: E402
 from himac.agent.prompts import COMPACT_EXECUTOR, executor_prompt, render_prompt  # noqa: E402
 
@@ -87,7 +88,7 @@ def main() -> None:
     model = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32)
     if args.freeze_layers:
         model.get_input_embeddings().requires_grad_(False)
-        for block in model.model.layers[:args.freeze_layers]:
+        for block in decoder_blocks(model)[:args.freeze_layers]:
             block.requires_grad_(False)
     digits = torch.tensor([tok.convert_tokens_to_ids(str(k)) for k in range(1, 10)])
 
