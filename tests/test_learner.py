@@ -89,13 +89,21 @@ def test_nan_loss_skips_the_step_and_the_next_step_is_clean(learner_and_tok):
 
 
 @pytest.mark.timeout(300)
-def test_nonfinite_loss_with_finite_gradient_skips_the_step(learner_and_tok, monkeypatch):
-    """A NaN reference log-prob makes the k1 KL term NaN while its gradient (1 per token) stays finite."""
+@pytest.mark.parametrize("one_step", [True, False], ids=["one-step", "two-pass"])
+def test_nonfinite_loss_with_finite_gradient_skips_the_step(learner_and_tok, monkeypatch, one_step):
+    """A NaN reference log-prob makes the k1 KL term NaN while its gradient (1 per token) stays finite,
+    on both the one-step path (reference log-probs per micro-batch) and the two-pass path."""
     lw, tok = learner_and_tok
     monkeypatch.setattr(lw, "spec", dataclasses.replace(lw.spec, kl_coef=0.1, kl_kind="k1"))
     monkeypatch.setattr(lw, "needs_ref", True)  # a KL term needs the reference (the policy stands in for it)
     monkeypatch.setattr(lw, "ref", lw.engine.module)
-    monkeypatch.setattr(lw, "_ref_logp", lambda b: torch.full(b["loss_mask"].shape, math.nan))  # one-step path
+    if one_step:
+        monkeypatch.setattr(lw, "_ref_logp", lambda b: torch.full(b["loss_mask"].shape, math.nan))
+    else:
+        stats = lw._token_stats
+        monkeypatch.setattr(lw, "_on_policy", lambda batch: False)
+        monkeypatch.setattr(lw, "_token_stats", lambda b, **kw: {**stats(b, **kw),
+                                                                 "ref_logp": torch.full(b["loss_mask"].shape, math.nan)})
     before = _weights(lw)
     m = lw.update(_action_batch(tok, [1.0, -1.0]))
     assert math.isnan(m["actor/kl"]) and m["actor/skipped_steps"] == 1
