@@ -3,10 +3,10 @@
 Per update it (1) recomputes the rollout policy's log-probs ("old"), the frozen reference
 model's log-probs and, for DGPO samples, the per-token Hellinger deviation and entropy —
 in chunks over tokens, never a full [batch, length, vocab] tensor for both models — then
-(2) runs PPO epochs over micro-batches. With one PPO epoch and no DGPO sample, (1) is folded
-into (2): the old log-probs are the loss's own forward, the reference's are taken per
-micro-batch. Gradient accumulation is caller-owned: one optimizer step per epoch whatever the
-(variable) number of samples.
+(2) runs PPO epochs, each split into `ppo_mini_batches` random mini-batches of rows, one
+optimizer step each, the gradient accumulated over micro-batches. With one epoch of one
+mini-batch and no DGPO sample, (1) is folded into (2): the old log-probs are the loss's own
+forward, the reference's are taken per micro-batch.
 
 Batch tensors (all [B, L] unless noted; token t of `input_ids` is scored by logits t-1):
   input_ids, attention_mask, loss_mask (1 on response tokens that get gradient),
@@ -134,11 +134,8 @@ class LearnerWorker(NcclSender):
             (lambda s: self._logits(self.ref, ref_hid[s], batch, rows[s], cols[s])) if with_ref else None,
             batch["input_ids"][rows, cols], dgpo=with_dgpo, chunk_size=self.ac.dgpo_chunk_size)
         flat["old_logp"] = flat.pop("logp")
-        out = {}
-        for key, values in flat.items():
-            out[key] = torch.zeros(batch["loss_mask"].shape, device=self.device)
-            out[key][rows, cols] = values
-        return out
+        zeros = torch.zeros(batch["loss_mask"].shape, device=self.device)
+        return {key: zeros.index_put((rows, cols), values) for key, values in flat.items()}
 
     def _batch_stats(self, batch: Batch, with_dgpo: bool) -> TokenStats:
         """`_token_stats` over the whole batch, one micro-batch at a time (bounded memory)."""
@@ -148,9 +145,8 @@ class LearnerWorker(NcclSender):
             for k, v in self._token_stats(mb, with_ref=self.needs_ref, with_dgpo=with_dgpo).items():
                 full.setdefault(k, torch.zeros(shape, device=self.device))[idx, : v.shape[1]] = v
         mask = losses.scored_mask(batch["loss_mask"]).float()
-        is_weight = None
-        if self.ac.tis_cap > 0 and "rollout_logp" in batch:
-            is_weight = losses.tis_weights(full["old_logp"], batch["rollout_logp"], mask, self.ac.tis_cap)
+        is_weight = (losses.tis_weights(full["old_logp"], batch["rollout_logp"], mask, self.ac.tis_cap)
+                     if self.ac.tis_cap > 0 and "rollout_logp" in batch else None)
         return TokenStats(full["old_logp"], mask, full.get("ref_logp"), full.get("hellinger"),
                           full.get("norm_entropy"), is_weight)
 
@@ -217,7 +213,7 @@ class LearnerWorker(NcclSender):
         return losses.token_logprobs(self._head(model, hidden), ids[0, len(prompt_ids):]).tolist()
 
     def update(self, batch: Batch) -> dict[str, float]:
-        """One learning step on this rank's shard: token statistics, then `ppo_epochs` optimizer steps.
+        """One learning step on this rank's shard: token statistics, then `ppo_epochs` x `ppo_mini_batches` optimizer steps.
 
         Metrics: actor/* from `losses.policy_loss` (means over micro-batches; *_max keys: max),
         dgpo/*, rollout/*_gap_* (`losses.rollout_gap`: engine vs learner log-probs of the sampled
@@ -248,42 +244,55 @@ class LearnerWorker(NcclSender):
 
     def _epochs(self, batch: Batch, stats: TokenStats | None,
                 old_logp: torch.Tensor) -> tuple[dict[str, list[float]], list[float], int]:
-        """`ppo_epochs` optimizer steps over the micro-batches: (loss metrics, gradient norms, skipped
-        steps). Without `stats` (on-policy) each micro-batch's old log-probs are its own detached
-        forward, written into `old_logp`."""
-        n_total = self._loss_units(losses.scored_mask(batch["loss_mask"]).float(), batch["weights"])
+        """`ppo_epochs` passes, each of `ppo_mini_batches` optimizer steps: (loss metrics, gradient
+        norms, skipped steps). Without `stats` (on-policy) each micro-batch's old log-probs are its
+        own detached forward, written into `old_logp`."""
         per_key: dict[str, list[float]] = {}
         norms: list[float] = []
         skipped = 0
-        for _ in range(self.ac.ppo_epochs):
-            for idx, mb in self._micro_batches(batch):
-                mask = losses.scored_mask(mb["loss_mask"]).float()
-                n_mb = self._loss_units(mask, mb["weights"])
-                if n_mb == 0:
-                    continue
-                logp, ent = self._logp_and_entropy(mb, with_entropy=self.spec.entropy_coef > 0)
-                st = stats.select(idx, mask.shape[1]) if stats is not None else self._on_policy_stats(logp, mb, mask)
-                if stats is None:
-                    old_logp[idx, : mask.shape[1]] = st.old_logp
-                loss, pm = losses.policy_loss(
-                    logp, st.old_logp, mb["advantages"], st.mask, self.spec, ref_logp=st.ref_logp,
-                    use_dgpo=mb["use_dgpo"], hellinger=st.hellinger, norm_entropy=st.norm_entropy,
-                    token_entropy=ent, weights=mb["weights"], is_weight=st.is_weight)
-                self._backward(loss * (n_mb / n_total))
-                for k, v in pm.items():
-                    per_key.setdefault(k, []).append(v)
-            norm = self._step()
-            if norm is None:
-                skipped += 1
-            else:
-                norms.append(norm)
-                self.updates += 1
+        for epoch in range(self.ac.ppo_epochs):
+            for rows in self._mini_batches(len(batch), epoch):
+                self._accumulate(batch, rows, stats, old_logp, per_key)
+                norm = self._step()
+                skipped += norm is None
+                norms += [] if norm is None else [norm]
+        self.updates += len(norms)
         return per_key, norms, skipped
+
+    def _mini_batches(self, n: int, epoch: int) -> list[torch.Tensor]:
+        """Row indices of each optimizer step: all rows, or a random split into `ppo_mini_batches` parts."""
+        if self.ac.ppo_mini_batches == 1:
+            return [torch.arange(n)]
+        gen = torch.Generator().manual_seed(self.updates * 1009 + epoch)  # a resumed run draws the same split
+        return list(torch.tensor_split(torch.randperm(n, generator=gen), self.ac.ppo_mini_batches))
+
+    def _accumulate(self, batch: Batch, rows: torch.Tensor, stats: TokenStats | None,
+                    old_logp: torch.Tensor, per_key: dict[str, list[float]]) -> None:
+        """Backward of the policy loss over the rows `rows`, micro-batch by micro-batch, averaged over
+        the mini-batch's loss units."""
+        n_total = self._loss_units(losses.scored_mask(batch["loss_mask"][rows]).float(), batch["weights"][rows])
+        for sub, mb in self._micro_batches(batch.select(rows)):
+            idx = rows[sub]
+            mask = losses.scored_mask(mb["loss_mask"]).float()
+            n_mb = self._loss_units(mask, mb["weights"])
+            if n_mb == 0:
+                continue
+            logp, ent = self._logp_and_entropy(mb, with_entropy=self.spec.entropy_coef > 0)
+            st = stats.select(idx, mask.shape[1]) if stats is not None else self._on_policy_stats(logp, mb, mask)
+            if stats is None:
+                old_logp[idx, : mask.shape[1]] = st.old_logp
+            loss, pm = losses.policy_loss(
+                logp, st.old_logp, mb["advantages"], st.mask, self.spec, ref_logp=st.ref_logp,
+                use_dgpo=mb["use_dgpo"], hellinger=st.hellinger, norm_entropy=st.norm_entropy,
+                token_entropy=ent, weights=mb["weights"], is_weight=st.is_weight)
+            self._backward(loss * (n_mb / n_total))
+            for k, v in pm.items():
+                per_key.setdefault(k, []).append(v)
 
     def _on_policy(self, batch: Batch) -> bool:
         """One step, no DGPO sample: the sampling weights are the loss's, so the old log-probs are its own
         forward, detached (DGPO's Hellinger and entropy need a separate pass over the policy's distribution)."""
-        return self.ac.ppo_epochs == 1 and not bool(batch["use_dgpo"].any())
+        return self.ac.ppo_epochs == 1 and self.ac.ppo_mini_batches == 1 and not bool(batch["use_dgpo"].any())
 
     def _on_policy_stats(self, logp: torch.Tensor, mb: Batch, mask: torch.Tensor) -> TokenStats:
         """A micro-batch's statistics when the current weights sampled it: the old log-probs are `logp`."""

@@ -144,7 +144,11 @@ class AlgorithmConfig:
     dgpo_tau: float = 0.5  # DGPO softmax temperature over gated token scores
     dgpo_kappa: float = 1.0  # DGPO entropy gate exponent
     dgpo_chunk_size: int = 1024  # tokens per chunk when computing Hellinger/entropy over the vocabulary
-    ppo_epochs: int = 1  # passes over one iteration's batch, one optimizer step each
+    ppo_epochs: int = 1  # passes over one iteration's batch
+    # optimizer steps per pass: the batch's rows (turns) split at random into this many near-equal mini-batches.
+    # More steps for the same learner compute; from the second step on the samples are off-policy (the PPO clip
+    # and an extra forward for the old log-probs apply). Each rank of a learner group splits its own shard.
+    ppo_mini_batches: int = 1
     # Truncated importance sampling against engine/learner mismatch (as verl's and OpenRLHF's): each token's policy
     # loss is multiplied by min(exp(old_logp - rollout_logp), tis_cap), rollout_logp being the engine's log-prob of
     # the sampled token. 0 = off. The gap itself is logged every iteration (rollout/logp_gap_*) either way.
@@ -568,6 +572,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "algorithm.dgpo_kappa": _ge(0),
     "algorithm.dgpo_chunk_size": _COUNT,
     "algorithm.ppo_epochs": _COUNT,
+    "algorithm.ppo_mini_batches": _COUNT,
     "algorithm.tis_cap": ((lambda v: v == 0 or v >= 1), "0 (off) or >= 1 (a cap on the importance ratio)"),
     "coevolution.phase_a_iters": _ge(0),
     "coevolution.phase_b_iters": _ge(0),

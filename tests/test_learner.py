@@ -266,3 +266,30 @@ def test_one_step_update_with_a_kl_reference_equals_the_two_pass_update(learner_
     assert fast["actor/kl"] > 1e-4 and fast["actor/kl"] == pytest.approx(slow["actor/kl"], rel=1e-4)
     for name in grads[0]:
         torch.testing.assert_close(grads[0][name], grads[1][name], atol=1e-6, rtol=1e-4, msg=name)
+
+
+@pytest.mark.timeout(300)
+def test_mini_batches_split_the_rows_into_steps_whose_gradients_add_up_to_the_whole_batch(learner_and_tok, monkeypatch):
+    """ppo_mini_batches=3: three optimizer steps per epoch over disjoint random row sets covering the
+    batch, after a separate old-log-prob pass (the later steps are off-policy). With the weights left
+    untouched, the steps' gradients weighted by their response tokens average to the one-step gradient."""
+    lw, _ = learner_and_tok
+    gen = torch.Generator().manual_seed(3)
+    lengths, resp = [4, 9, 6, 7, 5, 8, 3], [1, 2, 3, 1, 2, 3, 2]
+    samples = [TrainSample(torch.randint(5, 200, (n,), generator=gen).tolist(),
+                           torch.randint(5, 200, (r,), generator=gen).tolist(), float(i % 3 - 1) + 0.5, "executor")
+               for i, (n, r) in enumerate(zip(lengths, resp))]
+    grads, calls = _record_steps_and_passes(lw, monkeypatch)
+    lw.update(to_batch(samples, 0))
+    whole = grads.pop()
+    monkeypatch.setattr(lw.ac, "ppo_mini_batches", 3)
+    parts = lw._mini_batches(len(samples), 0)
+    assert sorted(torch.cat(parts).tolist()) == list(range(len(samples))) and all(len(p) >= 2 for p in parts)
+    updates = lw.updates
+    metrics = lw.update(to_batch(samples, 0))
+    assert calls and len(grads) == 3 and lw.updates == updates + 3  # one old-log-prob pass, three steps
+    assert metrics["actor/ratio_mean"] == pytest.approx(1.0, abs=1e-5)  # weights untouched: still on-policy
+    tokens = [sum(resp[i] for i in p.tolist()) for p in parts]
+    for name in whole:
+        mixed = sum(t * g[name] for t, g in zip(tokens, grads)) / sum(tokens)
+        torch.testing.assert_close(mixed, whole[name], atol=1e-6, rtol=1e-4, msg=name)
