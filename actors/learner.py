@@ -20,6 +20,7 @@ Batch tensors (all [B, L] unless noted; token t of `input_ids` is scored by logi
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import os
 import time
@@ -41,6 +42,7 @@ from actors.weight_sync import NcclSender
 from himac.algorithms import losses
 from himac.config import HiMACConfig
 from himac.protocol import Batch, TokenStats, reduce_metric
+from himac.samples import mini_batch_rows
 
 
 class LearnerWorker(NcclSender):
@@ -88,26 +90,14 @@ class LearnerWorker(NcclSender):
         base = model.get_decoder() if hasattr(model, "get_decoder") else model.model
         return base(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
 
-    def _constraint_bias(self, batch: Batch, rows: torch.Tensor, cols: torch.Tensor, vocab: int) -> torch.Tensor:
-        """[N, V] additive bias at positions (rows, cols): a huge negative value outside the tokens
-        the action constraint allowed there (batch["allowed"] [B, R, K], -1 padded), 0 on free rows.
-
-        Finite on purpose: exp() underflows to exactly 0 as with -inf, but p * log p stays 0
-        instead of 0 * -inf = nan in the entropy and its gradient.
-        """
-        allowed = batch["allowed"][rows, cols - batch["response_start"][rows]].to(self.device)  # [N, K]
-        constrained = allowed[:, 0] >= 0
-        allowed = torch.where(allowed >= 0, allowed, allowed[:, :1]).clamp(min=0)  # pad -> a token already allowed
-        bias = torch.full((len(rows), vocab), -1e9, device=self.device).scatter_(1, allowed, 0.0)
-        return torch.where(constrained[:, None], bias, 0.0)
-
     def _logits(self, model, hidden: torch.Tensor, batch: Batch, rows: torch.Tensor, cols: torch.Tensor) -> torch.Tensor:
         """lm_head on the hidden states [N, H] of positions (rows, cols) -> float logits [N, V],
         temperature and the action constraint applied. A bf16/fp16 model's head runs in fp32 here
         (a bf16 logit of 20 is only resolved to 0.125; the head sees few positions, so this is cheap)."""
         logits = self._head(model, hidden) / self.temperature
         if "allowed" in batch.tensors:
-            logits = logits + self._constraint_bias(batch, rows, cols, logits.shape[-1])
+            allowed = batch["allowed"][rows, cols - batch["response_start"][rows]].to(logits.device)  # [N, K]
+            logits = logits + losses.constraint_bias(allowed, logits.shape[-1])
         return logits
 
     def _head(self, model, hidden: torch.Tensor) -> torch.Tensor:
@@ -224,7 +214,7 @@ class LearnerWorker(NcclSender):
         t0 = time.perf_counter()
         on_policy = self._on_policy(batch)
         self.engine.module.eval()
-        stats = None if on_policy else self._batch_stats(batch, with_dgpo=bool(batch["use_dgpo"].any()))
+        stats = None if on_policy else self._old_stats(batch)
         t1 = time.perf_counter()
         self.engine.module.train()
         old_logp = torch.zeros(batch["loss_mask"].shape, device=self.device) if on_policy else stats.old_logp
@@ -251,20 +241,13 @@ class LearnerWorker(NcclSender):
         norms: list[float] = []
         skipped = 0
         for epoch in range(self.ac.ppo_epochs):
-            for rows in self._mini_batches(len(batch), epoch):
+            for rows in mini_batch_rows(len(batch), self.ac.ppo_mini_batches, seed=self.updates * 1009 + epoch):
                 self._accumulate(batch, rows, stats, old_logp, per_key)
                 norm = self._step()
                 skipped += norm is None
                 norms += [] if norm is None else [norm]
         self.updates += len(norms)
         return per_key, norms, skipped
-
-    def _mini_batches(self, n: int, epoch: int) -> list[torch.Tensor]:
-        """Row indices of each optimizer step: all rows, or a random split into `ppo_mini_batches` parts."""
-        if self.ac.ppo_mini_batches == 1:
-            return [torch.arange(n)]
-        gen = torch.Generator().manual_seed(self.updates * 1009 + epoch)  # a resumed run draws the same split
-        return list(torch.tensor_split(torch.randperm(n, generator=gen), self.ac.ppo_mini_batches))
 
     def _accumulate(self, batch: Batch, rows: torch.Tensor, stats: TokenStats | None,
                     old_logp: torch.Tensor, per_key: dict[str, list[float]]) -> None:
@@ -281,6 +264,8 @@ class LearnerWorker(NcclSender):
             st = stats.select(idx, mask.shape[1]) if stats is not None else self._on_policy_stats(logp, mb, mask)
             if stats is None:
                 old_logp[idx, : mask.shape[1]] = st.old_logp
+            if self.needs_ref and st.ref_logp is None:  # taken per micro-batch, not in a separate pass
+                st = dataclasses.replace(st, ref_logp=self._ref_logp(mb))
             loss, pm = losses.policy_loss(
                 logp, st.old_logp, mb["advantages"], st.mask, self.spec, ref_logp=st.ref_logp,
                 use_dgpo=mb["use_dgpo"], hellinger=st.hellinger, norm_entropy=st.norm_entropy,
@@ -299,7 +284,19 @@ class LearnerWorker(NcclSender):
         old = logp.detach()
         w = (losses.tis_weights(old, mb["rollout_logp"], mask, self.ac.tis_cap)
              if self.ac.tis_cap > 0 and "rollout_logp" in mb else None)
-        return TokenStats(old, mask, self._ref_logp(mb) if self.needs_ref else None, is_weight=w)
+        return TokenStats(old, mask, is_weight=w)
+
+    def _old_stats(self, batch: Batch) -> TokenStats:
+        """The statistics of a multi-step update: the learner's own pass, or (`algorithm.old_logprobs:
+        engine`) the log-probs the engine sampled with, which skips that pass."""
+        if self.ac.old_logprobs == "learner" or bool(batch["use_dgpo"].any()):
+            return self._batch_stats(batch, with_dgpo=bool(batch["use_dgpo"].any()))
+        mask = losses.scored_mask(batch["loss_mask"]).float()
+        missing = int((batch["rollout_logp"].isnan() & mask.bool()).sum())
+        if missing:
+            raise RuntimeError(f"algorithm.old_logprobs=engine: {missing} sampled tokens came without the engine's "
+                               "log-prob; set algorithm.old_logprobs=learner")
+        return TokenStats(torch.nan_to_num(batch["rollout_logp"]) * mask, mask)
 
     @torch.no_grad()
     def _ref_logp(self, batch: Batch) -> torch.Tensor:

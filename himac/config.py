@@ -149,6 +149,11 @@ class AlgorithmConfig:
     # More steps for the same learner compute; from the second step on the samples are off-policy (the PPO clip
     # and an extra forward for the old log-probs apply). Each rank of a learner group splits its own shard.
     ppo_mini_batches: int = 1
+    # where a multi-step update (ppo_epochs or ppo_mini_batches > 1, or a DGPO sample) takes the old log-probs of
+    # the PPO ratio: learner (a forward pass over the batch before the first step) or engine (the log-probs the
+    # rollout engine sampled with: no pass, and the ratio corrects engine/learner mismatch as well; the
+    # rollout/*_gap_* metrics are then 0). DGPO samples always take the learner's pass (Hellinger, entropy).
+    old_logprobs: str = "learner"
     # Truncated importance sampling against engine/learner mismatch (as verl's and OpenRLHF's): each token's policy
     # loss is multiplied by min(exp(old_logp - rollout_logp), tis_cap), rollout_logp being the engine's log-prob of
     # the sampled token. 0 = off. The gap itself is logged every iteration (rollout/logp_gap_*) either way.
@@ -500,6 +505,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "algorithm.executor_loss": ("ppo", "dgpo"),
     "algorithm.loss_agg": LOSS_AGG_MODES,
     "algorithm.kl_kind": ("k1", "k2", "k3", "abs"),
+    "algorithm.old_logprobs": ("learner", "engine"),
     "coevolution.planner_scoring": ("greedy", "sample"),
     "learner.optimizer": ("adamw", "deepspeed_adam"),
 }

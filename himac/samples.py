@@ -187,3 +187,11 @@ def route(by_level: dict[str, list[TrainSample]], serves: dict[str, str]) -> dic
     for level, samples in by_level.items():
         by_model.setdefault(serves[level], []).extend(samples)
     return {name: samples for name, samples in by_model.items() if samples}
+
+
+def mini_batch_rows(n: int, parts: int, seed: int) -> list[torch.Tensor]:
+    """Row indices of each optimizer step of a PPO epoch: all `n` rows in order (`parts` = 1), or a random
+    split into `parts` near-equal shares drawn from `seed` (a resumed run draws the same split)."""
+    if parts == 1:
+        return [torch.arange(n)]
+    return list(torch.tensor_split(torch.randperm(n, generator=torch.Generator().manual_seed(seed)), parts))

@@ -10,7 +10,7 @@ import torch
 
 from actors.weight_sync import max_logprob_diff
 from himac.config import load_config
-from himac.samples import TrainSample, to_batch
+from himac.samples import TrainSample, mini_batch_rows, to_batch
 
 
 @pytest.fixture(scope="module")
@@ -283,7 +283,7 @@ def test_mini_batches_split_the_rows_into_steps_whose_gradients_add_up_to_the_wh
     lw.update(to_batch(samples, 0))
     whole = grads.pop()
     monkeypatch.setattr(lw.ac, "ppo_mini_batches", 3)
-    parts = lw._mini_batches(len(samples), 0)
+    parts = mini_batch_rows(len(samples), 3, seed=lw.updates * 1009)
     assert sorted(torch.cat(parts).tolist()) == list(range(len(samples))) and all(len(p) >= 2 for p in parts)
     updates = lw.updates
     metrics = lw.update(to_batch(samples, 0))
@@ -293,3 +293,32 @@ def test_mini_batches_split_the_rows_into_steps_whose_gradients_add_up_to_the_wh
     for name in whole:
         mixed = sum(t * g[name] for t, g in zip(tokens, grads)) / sum(tokens)
         torch.testing.assert_close(mixed, whole[name], atol=1e-6, rtol=1e-4, msg=name)
+
+
+@pytest.mark.timeout(300)
+def test_engine_old_logprobs_skip_the_learner_pass_and_match_it_when_the_engine_agrees(learner_and_tok, monkeypatch):
+    """algorithm.old_logprobs=engine: a multi-step update takes the engine's log-probs as the old ones, with no
+    separate pass. Given the learner's own log-probs as the engine's, its gradients equal the learner-pass
+    update's; a sampled token without an engine log-prob is refused, naming the key."""
+    lw, _ = learner_and_tok
+    assert lw.temperature == 1.0  # `score` is at temperature 1, unconstrained: the samples' own distribution
+    gen = torch.Generator().manual_seed(4)
+    samples = [TrainSample(torch.randint(5, 200, (n,), generator=gen).tolist(),
+                           torch.randint(5, 200, (2,), generator=gen).tolist(), float(i % 3 - 1) + 0.5, "executor")
+               for i, n in enumerate([4, 9, 6, 7])]
+    samples = [dataclasses.replace(s, rollout_logp=lw.score(s.prompt_ids, s.response_ids)) for s in samples]
+    grads, calls = _record_steps_and_passes(lw, monkeypatch)
+    monkeypatch.setattr(lw.ac, "ppo_mini_batches", 2)
+    lw.updates = 0
+    lw.update(to_batch(samples, 0))
+    assert len(calls) == 1 and len(grads) == 2
+    monkeypatch.setattr(lw.ac, "old_logprobs", "engine")
+    lw.updates = 0  # the same mini-batch split
+    lw.update(to_batch(samples, 0))
+    assert len(calls) == 1 and len(grads) == 4  # no second pass
+    for a, b in ((grads[0], grads[2]), (grads[1], grads[3])):
+        for name in a:
+            torch.testing.assert_close(a[name], b[name], atol=1e-5, rtol=1e-3, msg=name)
+    samples[1] = dataclasses.replace(samples[1], rollout_logp=None)
+    with pytest.raises(RuntimeError, match="old_logprobs=engine: 2 sampled tokens"):
+        lw.update(to_batch(samples, 0))

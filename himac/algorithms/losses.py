@@ -367,3 +367,16 @@ def rollout_gap(old_logp: Tensor, rollout_logp: Tensor, mask: Tensor, weights: T
     w = known.float() if weights is None else known.float() * weights.float()[:, None]
     return {"rollout/logp_gap_max": gap[known].max().item(), "rollout/logp_gap_mean": _masked_mean(gap, w),
             "rollout/prob_gap_mean": _masked_mean(pgap, w)}
+
+
+def constraint_bias(allowed: torch.Tensor, vocab: int) -> torch.Tensor:
+    """[N, V] additive logit bias: a huge negative value outside the tokens the action constraint allowed
+    at each position (`allowed` [N, K] token ids, -1 padded), 0 on rows without a constraint (all -1).
+
+    Finite on purpose: exp() underflows to exactly 0 as with -inf, but p * log p stays 0
+    instead of 0 * -inf = nan in the entropy and its gradient.
+    """
+    constrained = allowed[:, 0] >= 0
+    allowed = torch.where(allowed >= 0, allowed, allowed[:, :1]).clamp(min=0)  # pad -> a token already allowed
+    bias = torch.full((len(allowed), vocab), -1e9, device=allowed.device).scatter_(1, allowed, 0.0)
+    return torch.where(constrained[:, None], bias, 0.0)
