@@ -1,8 +1,9 @@
 """LearnerWorker: one DeepSpeed rank of a data-parallel learner group.
 
-Per update it (1) recomputes the rollout policy's log-probs ("old"), the frozen reference
-model's log-probs and, for DGPO samples, the per-token Hellinger deviation and entropy —
-in chunks over tokens, never a full [batch, length, vocab] tensor for both models — then
+Per update it (1) recomputes the rollout policy's log-probs ("old"; `old_logprobs: engine` takes
+the engine's instead), the frozen reference model's log-probs and, for DGPO samples, the
+per-token Hellinger deviation and entropy — in chunks over tokens, never a full [batch, length,
+vocab] tensor for both models — then
 (2) runs PPO epochs, each split into `ppo_mini_batches` random mini-batches of rows, one
 optimizer step each, the gradient accumulated over micro-batches. With one epoch of one
 mini-batch and no DGPO sample, (1) is folded into (2): the old log-probs are the loss's own
