@@ -89,6 +89,14 @@ def test_blocked_push_changes_nothing(layout):
     assert not terminated and info["action_valid"]
 
 
+def test_noop_penalty_costs_only_the_moves_that_change_nothing():
+    env, start = load("######\n#@$#.#\n#    #\n######", noop_penalty=1.0)  # wall up and left, box blocked
+    assert env.step("right")[1] == pytest.approx(-1.1) and env.step("up")[1] == pytest.approx(-1.1)
+    assert env.step("down")[1] == pytest.approx(-0.1)  # a move that changes the state: the usual step reward
+    with pytest.raises(ValueError, match="noop_penalty"):
+        SokobanEnv(noop_penalty=-1.0)
+
+
 def test_admissible_moving_lists_only_the_moves_that_change_the_state():
     env = SokobanEnv(admissible="moving")
     start, info = env.reset(options={"layout": "######\n#@$#.#\n#    #\n######"})  # wall up and left, box blocked

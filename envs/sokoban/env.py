@@ -39,6 +39,9 @@ class SokobanEnv(TextEnv):
     exactly k pushes from solved, k in [min_pulls, max_pulls] (see generate.py).
     `admissible="moving"` lists only the moves that change the state (not into a wall or a box
     that cannot move on); the default "all" lists the four. Any of the four is still accepted.
+    `noop_penalty` is subtracted from the reward of a move that changes nothing (default 0: gym-sokoban's
+    rewards). RL that compares returns rewards the no-op moves of solved episodes otherwise, and a greedy
+    policy without history repeats a no-op to the step limit (docs/results-real-model.md).
     """
 
     # Pure Python state: EnvWorker steps it on threads. No task splits: every room comes from its
@@ -55,6 +58,7 @@ class SokobanEnv(TextEnv):
         max_pulls: int | None = None,
         obs_format: str = "grid",
         admissible: str = "all",
+        noop_penalty: float = 0.0,
         render_mode: str | None = None,
     ) -> None:
         super().__init__(max_steps=max_steps, render_mode=render_mode)
@@ -62,6 +66,8 @@ class SokobanEnv(TextEnv):
             raise ValueError(f"obs_format must be one of {sorted(OBS_FORMATS)}, got {obs_format!r}")
         if admissible not in ("all", "moving"):
             raise ValueError(f"admissible must be 'all' or 'moving', got {admissible!r}")
+        if not noop_penalty >= 0:
+            raise ValueError(f"noop_penalty must be >= 0 (a cost), got {noop_penalty!r}")
         if render_mode not in (None, "ansi", "rgb_array"):
             raise ValueError(f"render_mode must be None, 'ansi' or 'rgb_array', got {render_mode!r}")
         if len(dim_room) != 2 or min(dim_room) < 3:
@@ -77,6 +83,7 @@ class SokobanEnv(TextEnv):
         self.max_pulls = None if max_pulls is None else int(max_pulls)
         self.obs_format = obs_format
         self.admissible = admissible
+        self.noop_penalty = float(noop_penalty)
         self.room: Room | None = None
         self._plans: dict[tuple, tuple[str, ...] | None] = {}
 
@@ -109,10 +116,10 @@ class SokobanEnv(TextEnv):
         if name not in ACTIONS:
             on = room.boxes_on_target()
             return self._observe(), STEP_PENALTY, False, {"action_valid": False, "boxes_on_target": on}
-        before = room.boxes_on_target()
+        before, moves = room.boxes_on_target(), room.can_move(name)
         room.move(name)
         on = room.boxes_on_target()
-        reward = STEP_PENALTY
+        reward = STEP_PENALTY - (0.0 if moves else self.noop_penalty)
         if on > before:
             reward += BOX_ON_TARGET_REWARD
         elif on < before:
