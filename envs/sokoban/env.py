@@ -116,10 +116,10 @@ class SokobanEnv(TextEnv):
         if name not in ACTIONS:
             on = room.boxes_on_target()
             return self._observe(), STEP_PENALTY, False, {"action_valid": False, "boxes_on_target": on}
-        before, moves = room.boxes_on_target(), room.can_move(name)
-        room.move(name)
+        before = room.boxes_on_target()
+        moved = room.move(name)
         on = room.boxes_on_target()
-        reward = STEP_PENALTY - (0.0 if moves else self.noop_penalty)
+        reward = STEP_PENALTY - (0.0 if moved else self.noop_penalty)
         if on > before:
             reward += BOX_ON_TARGET_REWARD
         elif on < before:
