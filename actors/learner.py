@@ -3,9 +3,8 @@
 Per update it (1) recomputes the rollout policy's log-probs ("old"; `old_logprobs: engine` takes
 the engine's instead), the frozen reference model's log-probs and, for DGPO samples, the
 per-token Hellinger deviation and entropy — in chunks over tokens, never a full [batch, length,
-vocab] tensor for both models — then
-(2) runs PPO epochs, each split into `ppo_mini_batches` random mini-batches of rows, one
-optimizer step each, the gradient accumulated over micro-batches. With one epoch of one
+vocab] tensor for both models — then (2) runs PPO epochs, each split into `ppo_mini_batches`
+random mini-batches of rows, one optimizer step each, the gradient accumulated over micro-batches. With one epoch of one
 mini-batch and no DGPO sample, (1) is folded into (2): the old log-probs are the loss's own
 forward, the reference's are taken per micro-batch.
 
@@ -290,8 +289,9 @@ class LearnerWorker(NcclSender):
     def _old_stats(self, batch: Batch) -> TokenStats:
         """The statistics of a multi-step update: the learner's own pass, or (`algorithm.old_logprobs:
         engine`) the log-probs the engine sampled with, which skips that pass."""
-        if self.ac.old_logprobs == "learner" or bool(batch["use_dgpo"].any()):
-            return self._batch_stats(batch, with_dgpo=bool(batch["use_dgpo"].any()))
+        with_dgpo = bool(batch["use_dgpo"].any())
+        if self.ac.old_logprobs == "learner" or with_dgpo:
+            return self._batch_stats(batch, with_dgpo=with_dgpo)
         mask = losses.scored_mask(batch["loss_mask"]).float()
         missing = int((batch["rollout_logp"].isnan() & mask.bool()).sum())
         if missing:

@@ -369,7 +369,7 @@ def rollout_gap(old_logp: Tensor, rollout_logp: Tensor, mask: Tensor, weights: T
             "rollout/prob_gap_mean": _masked_mean(pgap, w)}
 
 
-def constraint_bias(allowed: torch.Tensor, vocab: int) -> torch.Tensor:
+def constraint_bias(allowed: Tensor, vocab: int) -> Tensor:
     """[N, V] additive logit bias: a huge negative value outside the tokens the action constraint allowed
     at each position (`allowed` [N, K] token ids, -1 padded), 0 on rows without a constraint (all -1).
 
