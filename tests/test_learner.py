@@ -180,15 +180,7 @@ def test_update_gradient_does_not_depend_on_micro_batching(learner_and_tok, monk
     samples = [TrainSample(torch.randint(5, 200, (n,), generator=gen).tolist(),
                            torch.randint(5, 200, (1 + i % 4,), generator=gen).tolist(), float(i % 3 - 1) + 0.5,
                            "executor") for i, n in enumerate(lengths)]
-    grads: list[dict[str, torch.Tensor]] = []
-
-    def record_and_drop() -> float:  # the accumulated gradient, never applied
-        grads.append({n: p.grad.detach().clone() for n, p in lw.engine.module.named_parameters() if p.grad is not None})
-        lw.engine.zero_grad()
-        return 1.0
-
-    monkeypatch.setattr(lw, "_step", record_and_drop)
-    monkeypatch.setattr(lw.ac, "ppo_epochs", 1)
+    grads, _ = _record_steps_and_passes(lw, monkeypatch)  # gradients recorded, never applied
     before = _weights(lw)
     for size in (3, len(samples)):  # 4 sorted, trimmed micro-batches vs one batch-wide one
         monkeypatch.setattr(lw.lc, "micro_batch_size", size)
