@@ -181,13 +181,20 @@ class _InThreads:
             host.close()
 
 
+# A forkserver child's exit status is read once from its sentinel pipe; two threads polling the
+# same child at once (a call that saw EOF, a restart's kill, and `Process.start`, which polls every
+# child) race for it and the loser records exit code 255. Every poll and start here takes this lock.
+_REAP_LOCK = threading.Lock()
+
+
 class _Child:
     """One env in its own process, talked to over a pipe, one call at a time."""
 
     def __init__(self, ctx: mp.context.BaseContext, spec: EnvSpec, kwargs: dict[str, Any]) -> None:
         self.conn, theirs = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(theirs, spec, kwargs), daemon=True)
-        self.proc.start()
+        with _REAP_LOCK:  # start() polls every child process of this one (multiprocessing's cleanup)
+            self.proc.start()
         theirs.close()
         self.ready = False
         self._lock = threading.Lock()  # one message in flight per pipe
@@ -205,20 +212,26 @@ class _Child:
                 self.conn.send(call.message)
                 return self.conn.recv()
             except (EOFError, ConnectionError):
-                self.proc.join(timeout=1.0)
-                raise RuntimeError(f"env process {self.proc.pid} died (exit code {self.proc.exitcode})") from None
+                code = self.reap(timeout_s=1.0)
+                raise RuntimeError(f"env process {self.proc.pid} died (exit code {code})") from None
+
+    def reap(self, timeout_s: float) -> int | None:
+        """Wait up to `timeout_s` for the process to end; its exit code (None while it runs)."""
+        mp.connection.wait([self.proc.sentinel], timeout_s)
+        with _REAP_LOCK:
+            return self.proc.exitcode
 
     def kill(self) -> None:
         """SIGKILL. The pipe is left to the thread that may still read it (it gets EOF) and to GC."""
         self.proc.kill()
-        self.proc.join(timeout=5.0)
+        self.reap(timeout_s=5.0)
 
     def close(self) -> None:
         """Ask the child to close its env and exit; SIGKILL when it is busy or does not."""
         if self.ready and self._lock.acquire(blocking=False):
             try:
                 self.conn.send(("close",))
-                self.proc.join(timeout=2.0)
+                self.reap(timeout_s=2.0)
             except ConnectionError:  # already dead
                 pass
         self.kill()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -12,7 +13,7 @@ import gymnasium as gym
 from gymnasium.envs.registration import EnvSpec
 
 import envs  # noqa: F401  (registers the himac/* ids)
-from actors.env_worker import EnvWorker, thread_safe
+from actors.env_worker import EnvWorker, _Child, thread_safe
 from envs.faulty import FaultyEnv
 from himac.tasks import Task
 
@@ -158,3 +159,33 @@ def test_child_processes_kill_hung_and_dead_envs_and_replace_them(monkeypatch):
     finally:
         w.close()
     assert not any(c.proc.is_alive() for c in w.envs.children)
+
+
+def test_a_killed_child_reports_its_signal_when_threads_reap_it_at_once():
+    """A killed child's exit code is read once from the fork server; a call that saw EOF, a
+    restart's kill and a new child's start all poll it at once, and each must see -9 (not the
+    255 multiprocessing records for the thread that loses the read)."""
+    import multiprocessing as mp
+
+    ctx, spec = mp.get_context("forkserver"), gym.spec("himac/Faulty-v0")
+    for _ in range(20):
+        child = _Child(ctx, spec, {})
+        assert child.conn.poll(30.0)  # up
+        os.kill(child.proc.pid, signal.SIGKILL)
+        codes, fresh = _reap_while_starting(ctx, spec, child, reapers=3)
+        child.kill()
+        fresh.kill()
+        assert codes == [-signal.SIGKILL] * 3 and child.proc.exitcode == -signal.SIGKILL
+
+
+def _reap_while_starting(ctx, spec, child: _Child, reapers: int) -> tuple[list, _Child]:
+    """`reapers` threads reap `child` while another starts a new child; the codes they saw, the new child."""
+    codes: list = []
+    fresh: list = []
+    threads = [threading.Thread(target=lambda: codes.append(child.reap(timeout_s=5.0))) for _ in range(reapers)]
+    threads.append(threading.Thread(target=lambda: fresh.append(_Child(ctx, spec, {}))))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10.0)
+    return codes, fresh[0]
