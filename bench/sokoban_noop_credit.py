@@ -1,6 +1,6 @@
 """The credit that no-op moves get in Sokoban RL: GiGPO turn advantages as the trainer computes them
-(`algorithm.adv_estimator: gigpo_no_std`, gamma 0.95, omega 1, then scaled by mean turns / turns), on
-logged training episodes (`trainer.log_train_episodes`).
+(`himac.samples.executor_samples` with `algorithm.adv_estimator: gigpo_no_std`, gamma 0.95, omega 1,
+scaled by mean turns / turns), on logged training episodes (`trainer.log_train_episodes`).
 
     python bench/sokoban_noop_credit.py "runs/diag-sokoban/adv-check/episodes/train/*_B.jsonl"
 
@@ -15,23 +15,35 @@ import glob
 import json
 import statistics
 import sys
+from pathlib import Path
 
-import torch
+# Run as a script, this file's folder leads sys.path and bench/envs.py would shadow the `envs` package.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from himac.algorithms import advantages as adv
+from himac.agent.episode import Turn  # noqa: E402
+from himac.records import EpisodeRecord  # noqa: E402
+from himac.samples import executor_samples  # noqa: E402
+
+
+def episode_records(eps: list[dict]) -> list[EpisodeRecord]:
+    """The logged episodes as the records the trainer turns into samples (no token ids: not needed here)."""
+    return [EpisodeRecord(e["task"], e["task_type"], e["blueprint"], episode_return=e["return"], won=e["won"],
+                          turns=[Turn([], [], observation=t["observation"], subgoal_index=t["subgoal"],
+                                      reward=t["reward"]) for t in e["turns"]]) for e in eps]
 
 
 def turn_advantages(eps: list[dict]) -> tuple[list[list[float]], list[float]]:
-    """(GiGPO advantage per turn, scaled as the trainer scales it; the episode term per episode)."""
-    groups = [(e["task"], tuple(e["blueprint"])) for e in eps]
-    returns = torch.tensor([e["return"] for e in eps])
-    per_step = adv.gigpo(returns, groups, [[t["reward"] for t in e["turns"]] for e in eps],
-                         [[(t["subgoal"], t["observation"]) for t in e["turns"]] for e in eps],
-                         gamma=0.95, omega=1.0, norm_by_std=False)
-    episode = adv.grpo(returns, groups, norm_by_std=False).tolist()
-    mean_turns = sum(len(e["turns"]) for e in eps) / len(eps)
-    scaled = [(a * mean_turns / len(e["turns"])).tolist() for e, a in zip(eps, per_step)]
-    return scaled, [a * mean_turns / len(e["turns"]) for e, a in zip(eps, episode)]
+    """(GiGPO advantage per turn; GiGPO's episode term per episode), both as the trainer scales them.
+    `eps` must hold no aborted or turnless episode (the trainer leaves those out)."""
+    records = episode_records(eps)
+
+    def per_turn(estimator: str) -> list[list[float]]:
+        values = iter(s.advantage for s in executor_samples(records, estimator, gamma=0.95, omega=1.0,
+                                                             normalize_by_turns=True))
+        return [[next(values) for _ in e["turns"]] for e in eps]
+
+    return per_turn("gigpo_no_std"), [advs[0] for advs in per_turn("grpo_no_std")]
 
 
 def noop_turns(episode: dict) -> list[int]:
@@ -40,7 +52,7 @@ def noop_turns(episode: dict) -> list[int]:
 
 
 def report(path: str) -> None:
-    eps = [json.loads(line) for line in open(path)]
+    eps = [e for e in map(json.loads, open(path)) if e["turns"] and not e["aborted"]]
     per_turn, episode_term = turn_advantages(eps)
     won_turns = [a for e, advs in zip(eps, per_turn) if e["won"] for a in advs]
     print(f"{path}: {len(eps)} episodes, {sum(e['won'] for e in eps)} won; turns of won episodes with A < 0: "
