@@ -4,9 +4,9 @@ Per update it (1) recomputes the rollout policy's log-probs ("old"; `old_logprob
 the engine's instead), the frozen reference model's log-probs and, for DGPO samples, the
 per-token Hellinger deviation and entropy — in chunks over tokens, never a full [batch, length,
 vocab] tensor for both models — then (2) runs PPO epochs, each split into `ppo_mini_batches`
-random mini-batches of rows, one optimizer step each, the gradient accumulated over micro-batches. With one epoch of one
-mini-batch and no DGPO sample, (1) is folded into (2): the old log-probs are the loss's own
-forward, the reference's are taken per micro-batch.
+random mini-batches of rows, one optimizer step each, the gradient accumulated over
+micro-batches. With one epoch of one mini-batch and no DGPO sample, (1) is folded into (2):
+the old log-probs are the loss's own forward, the reference's are taken per micro-batch.
 
 Batch tensors (all [B, L] unless noted; token t of `input_ids` is scored by logits t-1):
   input_ids, attention_mask, loss_mask (1 on response tokens that get gradient),
