@@ -113,6 +113,7 @@ class AgentConfig:
 
     prompt_style: str = "verbose"  # verbose|chat|compact (chat: short chat prompts for small chat models; compact: tiny models)
     history_length: int = 2  # observation/action pairs shown to the executor
+    history_scope: str = "subgoal"  # subgoal: the active subgoal's steps only (HiMAC's temporal mask)|episode
     max_subgoals: int = 6  # cap K on subgoals kept from one blueprint
     subgoal_budget: int = 5  # steps before the budget fallback advances the active subgoal
     invalid_action_penalty: float = 0.1  # subtracted from the reward of an invalid or inadmissible action
@@ -499,6 +500,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "rollout.backend": ("vllm", "hf"),
     "env.name": tuple(ENV_IDS),
     "agent.prompt_style": ("verbose", "chat", "compact"),
+    "agent.history_scope": ("subgoal", "episode"),
     "algorithm.adv_estimator": ("grpo", "grpo_no_std", "rloo", "gigpo", "gigpo_no_std", "reinforce_pp"),
     "algorithm.planner_adv_estimator": ("grpo", "grpo_no_std", "rloo"),  # himac.algorithms.advantages.ESTIMATORS
     "algorithm.planner_loss": ("ppo", "dgpo"),

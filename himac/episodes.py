@@ -86,7 +86,8 @@ async def run_episode(spec: EpisodeSpec, answerers: Answerers, env: EnvClient, c
             if spec.blueprint is None:  # macro level: the planner writes the blueprint
                 await write_blueprint(record, task, observation, spec.planner, next(seeds), answer["planner"], cfg, tok)
             episode = ExecutorEpisode(task, observation, list(info.get("admissible_actions", [])), record.blueprint,
-                                      use_sub_done=uses_sub_done(cfg), subgoal_budget=cfg.agent.subgoal_budget)
+                                      use_sub_done=uses_sub_done(cfg), subgoal_budget=cfg.agent.subgoal_budget,
+                                      history_scope=cfg.agent.history_scope)
             record.turns = episode.records
             while not episode.done:  # micro level: one action per turn under the active subgoal
                 action = await act(record, episode, spec.executor, next(seeds), answer["executor"], cfg, tok)

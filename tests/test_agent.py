@@ -345,6 +345,18 @@ def test_temporal_mask_shows_only_the_current_segment_within_k():
     assert "x0" not in content and "x1" not in content and "Action: x2" in content and "Action: x3" in content
 
 
+def test_episode_history_scope_keeps_the_steps_of_earlier_subgoals():
+    ep = ExecutorEpisode("t", "o0", subgoals=["a", "b"], subgoal_budget=10, history_scope="episode")
+    _step(ep, "<action>x0</action>", "o1")
+    _step(ep, "<sub_done><action>x1</action>", "o2")
+    assert (ep.active, ep.segment_steps) == (1, 0)
+    assert ep.history == [("o0", "x0"), ("o1", "x1")]
+    content = _user(ep.next_prompt(history_length=1))
+    assert "Action: x1" in content and "x0" not in content
+    with pytest.raises(ValueError, match="history_scope"):
+        ExecutorEpisode("t", "o", subgoal_budget=10, history_scope="segment")
+
+
 def test_budget_fallback_advances_without_counting_completion_and_keeps_the_last_subgoal():
     ep = ExecutorEpisode("t", "o", subgoals=["a", "b"], subgoal_budget=2)
     _step(ep, "<action>x</action>", "o")

@@ -242,3 +242,14 @@ def test_expert_turns_the_action_constraint_cannot_express_are_counted() -> None
     samples, inexpressible = sft_samples(records)
     assert inexpressible == 1 and [s.response_ids[:2] for s in samples] == [[117, 112]] * 2  # "up"
     assert all(s.allowed is not None for s in samples)
+
+
+def test_history_scope_episode_carries_the_history_past_the_subgoal_the_mask_drops_it() -> None:
+    def third_prompt(scope: str) -> str:
+        llm = ScriptedLLM()
+        _rollout([llm], ScriptedEnvs(length=3), 1, "agent.subgoal_budget=1", "agent.history_length=2",
+                 f"agent.history_scope={scope}").run(_specs(1, blueprint=["a", "b"]))
+        return "".join(map(chr, llm.calls[2][0].prompt_ids))  # the subgoal advanced after each turn
+
+    assert "obs 1" in third_prompt("episode") and "obs 0" in third_prompt("episode")
+    assert "obs 0" not in third_prompt("subgoal") and "obs 1" in third_prompt("subgoal")

@@ -5,6 +5,8 @@ the response to `record` (which returns the env action), steps the env and hands
 result to `observe`. The executor works on one subgoal at a time; its prompt shows only
 the current segment's history (the temporal mask), and the subgoal advances when the
 executor emits `<sub_done>` or, as a fallback, after `subgoal_budget` turns without it.
+With `history_scope="episode"` the history runs on across subgoals instead (an ablation of
+the mask, for envs where one segment is too short to show a loop).
 
     episode = ExecutorEpisode(task, observation, admissible, subgoals=blueprint, subgoal_budget=5)
     while not episode.done:
@@ -20,6 +22,8 @@ from typing import Any
 
 from himac.agent.parsing import parse_action
 from himac.agent.prompts import Prompt, executor_prompt, response_prefix
+
+HISTORY_SCOPES = ("subgoal", "episode")  # what the executor's history spans (`agent.history_scope`)
 
 
 @dataclass
@@ -58,6 +62,8 @@ class ExecutorEpisode:
     `use_sub_done=False` (the "no `<sub_done>`" ablation) subgoals advance only by the
     budget. `subgoal_budget` (keyword, required: the run's `agent.subgoal_budget`) is the
     turns after which the fallback advances the subgoal; None turns the fallback off.
+    `history_scope`: "subgoal" (HiMAC's temporal mask: each subgoal starts with no history) or
+    "episode" (the history is kept when the subgoal advances).
     """
 
     task: str
@@ -66,6 +72,7 @@ class ExecutorEpisode:
     subgoals: list[str] = field(default_factory=list)
     use_sub_done: bool = True
     subgoal_budget: int | None = field(kw_only=True)
+    history_scope: str = field(default="subgoal", kw_only=True)
     active: int = 0
     segment_steps: int = 0
     history: list[tuple[str, str]] = field(default_factory=list)
@@ -83,6 +90,8 @@ class ExecutorEpisode:
     def __post_init__(self) -> None:
         if self.subgoal_budget is not None and self.subgoal_budget < 1:
             raise ValueError(f"subgoal_budget must be >= 1 or None, got {self.subgoal_budget}")
+        if self.history_scope not in HISTORY_SCOPES:
+            raise ValueError(f"history_scope must be one of {HISTORY_SCOPES}, got {self.history_scope!r}")
         if not self.completed:
             self.completed = [False] * len(self.plan)
 
@@ -98,7 +107,7 @@ class ExecutorEpisode:
         history_length: int | None = None,
         show_admissible: bool | None = None,
     ) -> Prompt:
-        """The executor prompt for the next turn, with the current segment's history only."""
+        """The executor prompt for the next turn, with the history `history_scope` keeps."""
         assert not self.done, "next_prompt() on a finished episode"
         prompt = executor_prompt(
             self.task,
@@ -166,11 +175,13 @@ class ExecutorEpisode:
             self._advance()
 
     def _advance(self) -> None:
-        """Start the next subgoal's segment (fresh history); the last subgoal is kept to the end."""
+        """Start the next subgoal's segment (a fresh history under the temporal mask); the last
+        subgoal is kept to the end."""
         if self.active + 1 < len(self.plan):
             self.active += 1
             self.segment_steps = 0
-            self.history = []
+            if self.history_scope == "subgoal":
+                self.history = []
 
     def abort(self, reason: str) -> None:
         """End the episode without an env result (crash, timeout); a pending turn is dropped."""
