@@ -38,7 +38,7 @@ tcmalloc:
 	  || echo "note: libtcmalloc-minimal4 is not installed (needs root apt-get): vLLM-CPU engines run without tcmalloc"
 
 test: $(STAMP) $(WEBSHOP_DATA)
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q --durations=15 $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not integration and not slow" $(PYTEST_ARGS)
