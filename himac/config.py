@@ -230,6 +230,7 @@ class TrainerConfig:
     iterations: int = 100  # training iterations
     batch_tasks: int = 16  # tasks per iteration (each sampled group_size times)
     seed: int = 0  # seed of task sampling and of the engines' sampling
+    train_task_pool: int = 0  # >0: training tasks come from a fixed pool of this many (seeds 0..N-1); 0: unbounded
     eval_every: int = 10  # evaluate every N iterations; 0 = only at the end (and at the start, eval_at_start)
     eval_tasks: int = 200  # tasks per evaluation
     eval_at_start: bool = True  # evaluate before the first update
@@ -604,6 +605,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "resources.env_cpus": _ge(0),
     "trainer.iterations": _COUNT,
     "trainer.batch_tasks": _COUNT,
+    "trainer.train_task_pool": _ge(0),
     "trainer.eval_every": _ge(0),
     "trainer.eval_tasks": _ge(0),
     "trainer.checkpoint_every": _ge(0),

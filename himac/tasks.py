@@ -34,21 +34,29 @@ class Task:
 
 @dataclass
 class TaskSampler:
-    """Task k of iteration i depends only on (seed, i, k); a resumed run draws the same tasks."""
+    """Task k of iteration i depends only on (seed, i, k); a resumed run draws the same tasks.
+    With `pool` > 0 every training draw (the warm start's too) comes from the seeds 0..pool-1:
+    a fixed set of training tasks, e.g. to check that RL can fit the tasks it trains on."""
 
     seed: int
     train_split: str | None  # None: the env has no task splits
     eval_split: str | None
+    pool: int = 0
 
     @classmethod
     def of(cls, cfg: HiMACConfig) -> TaskSampler:
         """The run's sampler: `trainer.seed` and the splits `splits_of` resolves for its env."""
-        return cls(cfg.trainer.seed, *splits_of(cfg.env.name, cfg.env.train_split, cfg.env.eval_split))
+        return cls(cfg.trainer.seed, *splits_of(cfg.env.name, cfg.env.train_split, cfg.env.eval_split),
+                   pool=cfg.trainer.train_task_pool)
 
     def train(self, iteration: int, n: int) -> list[Task]:
+        """`n` training tasks of iteration `iteration`; from a pool, distinct while n <= pool."""
         rng = random.Random(f"{self.seed}/{iteration}")
-        return [Task(f"train:{s}", s, None, self.train_split)
-                for s in (rng.randrange(EVAL_SEED_OFFSET) for _ in range(n))]
+        if 0 < self.pool:
+            seeds = rng.sample(range(self.pool), n) if n <= self.pool else [rng.randrange(self.pool) for _ in range(n)]
+        else:
+            seeds = [rng.randrange(EVAL_SEED_OFFSET) for _ in range(n)]
+        return [Task(f"train:{s}", s, None, self.train_split) for s in seeds]
 
     def warm_start(self, n: int, first: int, wave: int) -> list[list[Task]]:
         """The warm start's expert episodes in waves of `wave` (as many as the env slots play at

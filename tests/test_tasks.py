@@ -29,3 +29,13 @@ def test_held_out_tasks_are_the_eval_split_in_order():
 def test_an_env_without_splits_gets_no_split_argument():
     task = TaskSampler(0, None, None).held_out(1)[0]
     assert task == Task("eval:0", EVAL_SEED_OFFSET, {"task_index": 0}, None) and task.env_kwargs() == {}
+
+
+def test_a_pool_draws_every_training_task_from_its_seeds_distinct_while_it_can():
+    sampler = TaskSampler(0, None, None, pool=8)
+    for it in range(5):
+        seeds = [t.seed for t in sampler.train(it, 8)]
+        assert sorted(seeds) == list(range(8))  # all 8, each once
+    assert {t.seed for t in sampler.train(0, 20)} <= set(range(8))
+    assert TaskSampler(0, None, None, pool=8).train(3, 5) == sampler.train(3, 5)
+    assert max(t.seed for t in TaskSampler(0, None, None).train(0, 8)) >= 8  # no pool: the whole seed range
