@@ -34,9 +34,10 @@ class Task:
 
 @dataclass
 class TaskSampler:
-    """Task k of iteration i depends only on (seed, i, k); a resumed run draws the same tasks.
-    With `pool` > 0 every training draw (the warm start's too) comes from the seeds 0..pool-1:
-    a fixed set of training tasks, e.g. to check that RL can fit the tasks it trains on."""
+    """Task k of iteration i depends only on (seed, i, k) (from a pool also on the batch size);
+    a resumed run draws the same tasks. With `pool` > 0 every training draw (the warm start's
+    too) comes from the seeds 0..pool-1: a fixed set of training tasks, e.g. to check that RL
+    can fit the tasks it trains on."""
 
     seed: int
     train_split: str | None  # None: the env has no task splits
