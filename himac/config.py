@@ -30,6 +30,7 @@ from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from envs import DEFAULT_ENV, ENV_IDS, task_splits
+from himac.agent.episode import HISTORY_SCOPES
 from himac.tasks import splits_of
 
 LOSS_AGG_MODES = ("token-mean", "seq-mean-token-sum", "seq-mean-token-mean", "seq-mean-token-sum-norm")
@@ -501,7 +502,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "rollout.backend": ("vllm", "hf"),
     "env.name": tuple(ENV_IDS),
     "agent.prompt_style": ("verbose", "chat", "compact"),
-    "agent.history_scope": ("subgoal", "episode"),
+    "agent.history_scope": HISTORY_SCOPES,
     "algorithm.adv_estimator": ("grpo", "grpo_no_std", "rloo", "gigpo", "gigpo_no_std", "reinforce_pp"),
     "algorithm.planner_adv_estimator": ("grpo", "grpo_no_std", "rloo"),  # himac.algorithms.advantages.ESTIMATORS
     "algorithm.planner_loss": ("ppo", "dgpo"),

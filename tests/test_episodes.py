@@ -251,5 +251,6 @@ def test_history_scope_episode_carries_the_history_past_the_subgoal_the_mask_dro
                  f"agent.history_scope={scope}").run(_specs(1, blueprint=["a", "b"]))
         return "".join(map(chr, llm.calls[2][0].prompt_ids))  # the subgoal advanced after each turn
 
-    assert "obs 1" in third_prompt("episode") and "obs 0" in third_prompt("episode")
-    assert "obs 0" not in third_prompt("subgoal") and "obs 1" in third_prompt("subgoal")
+    episode, subgoal = third_prompt("episode"), third_prompt("subgoal")
+    assert "obs 1" in episode and "obs 0" in episode
+    assert "obs 0" not in subgoal and "obs 1" in subgoal
